@@ -1,0 +1,235 @@
+"""Admission cases: a family's application to come to the returning state by the controlled legal route.
+
+A family applies together under one reference and is decided together: one refusal voids the whole application
+(brief §10 rules 13-20).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from parity.domain.clocks import ClockRules, Deadline
+from parity.domain.eligibility import Applicant, admission_bars
+from parity.domain.errors import DeadlinePassed, InvalidCommand, NotEligible, TooEarly
+from parity.domain.lifecycle import Action, Transition, TransitionTable
+from parity.domain.payloads import required_text
+from parity.scheme.model import AdmissionExclusion, Scheme
+
+
+class AdmissionStatus(StrEnum):
+    NEW = "new"
+    SUBMITTED = "submitted"
+    LOCATION_CONFIRMED = "location_confirmed"
+    ELIGIBLE = "eligible"
+    INVITED = "invited"
+    BIOMETRICS_ENROLLED = "biometrics_enrolled"
+    SECURITY_CLEARED = "security_cleared"
+    CLEARANCE_ISSUED = "entry_clearance_issued"
+    ARRIVED = "arrived"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+
+A = AdmissionStatus
+BEFORE_DECISION = frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED, A.ELIGIBLE, A.INVITED, A.BIOMETRICS_ENROLLED})
+UNDER_ASSESSMENT = BEFORE_DECISION | {A.SECURITY_CLEARED}
+OPEN = UNDER_ASSESSMENT | {A.CLEARANCE_ISSUED}
+CLOSED = frozenset({A.ARRIVED, A.WITHDRAWN, A.REFUSED, A.EXPIRED})
+
+ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
+    A.NEW,
+    [
+        Transition("submit_expression_of_interest", frozenset({A.NEW}), A.SUBMITTED, "admissions:intake"),
+        Transition("confirm_location", frozenset({A.SUBMITTED}), A.LOCATION_CONFIRMED, "admissions:intake"),
+        Transition("lapse_location", frozenset({A.SUBMITTED}), A.EXPIRED, "admissions:process"),
+        Transition("find_eligible", frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED}), A.ELIGIBLE, "admissions:process"),
+        Transition("invite", frozenset({A.ELIGIBLE}), A.INVITED, "admissions:invite"),
+        Transition("enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED, "admissions:process"),
+        Transition("clear_security", frozenset({A.BIOMETRICS_ENROLLED}), A.SECURITY_CLEARED, "admissions:process"),
+        Transition("issue_entry_clearance", frozenset({A.SECURITY_CLEARED}), A.CLEARANCE_ISSUED, "admissions:decide"),
+        Transition("refuse", UNDER_ASSESSMENT, A.REFUSED, "admissions:decide"),
+        Transition("record_arrival", frozenset({A.CLEARANCE_ISSUED}), A.ARRIVED, "admissions:process"),
+        Transition("expire_entry_clearance", frozenset({A.CLEARANCE_ISSUED}), A.EXPIRED, "admissions:process"),
+        Transition("withdraw", OPEN, A.WITHDRAWN, "admissions:process"),
+        Transition("record_exclusion", OPEN, None, "admissions:process"),
+    ],
+)
+
+
+@dataclass
+class AdmissionCase:
+    id: str
+    family_ref: str
+    window_id: str
+    submitted_at: datetime
+    members: tuple[Applicant, ...]
+    actions: list[Action] = field(default_factory=list)
+    version: int = 0
+
+    @property
+    def status(self) -> AdmissionStatus:
+        return ADMISSION_TRANSITIONS.replay(self.actions)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def member(self, member_id: str) -> Applicant:
+        found = next((m for m in self.members if m.id == member_id), None)
+        if found is None:
+            raise InvalidCommand(f"member '{member_id}' is not part of family application {self.family_ref}")
+        return found
+
+    def current_members(self) -> tuple[Applicant, ...]:
+        """Members with the exclusions recorded since submission (e.g. a prior irregular entry found by linkage)."""
+        added: dict[str, set[AdmissionExclusion]] = {}
+        for action in self.actions:
+            if action.kind == "record_exclusion":
+                added.setdefault(action.payload["member_id"], set()).add(
+                    AdmissionExclusion(action.payload["exclusion"])
+                )
+        return tuple(
+            Applicant(m.id, m.identity, m.is_main_applicant, m.exclusions | frozenset(added.get(m.id, ())))
+            for m in self.members
+        )
+
+    def record(self, action: Action, scheme: Scheme) -> None:
+        ADMISSION_TRANSITIONS.transition(self.status, action.kind)
+        if self.actions and action.at < self.actions[-1].at:
+            raise InvalidCommand(f"'{action.kind}' is dated before the case's last action ({self.actions[-1].at})")
+        guard = _GUARDS.get(action.kind)
+        if guard is not None:
+            guard(self, action, scheme)
+        self.actions.append(action)
+
+    def last(self, kind: str) -> Action | None:
+        return next((a for a in reversed(self.actions) if a.kind == kind), None)
+
+    def deadlines(self, scheme: Scheme) -> list[Deadline]:
+        clock = ClockRules(scheme.timezone, scheme.calendars)
+        found: list[Deadline] = []
+        rule = scheme.admissions.location_confirmation
+        if rule is not None:
+            confirmed = self.last("confirm_location")
+            found.append(
+                Deadline("location_confirmation", clock.deadline(self.submitted_at, rule), done_at=_at(confirmed))
+            )
+        issued = self.last("issue_entry_clearance")
+        if issued is not None:
+            due = clock.deadline(issued.at, scheme.admissions.entry_clearance_validity)
+            found.append(Deadline("entry_clearance_expiry", due, done_at=_at(self.last("record_arrival"))))
+        return found
+
+    def deadline(self, scheme: Scheme, name: str) -> Deadline | None:
+        return next((d for d in self.deadlines(scheme) if d.name == name), None)
+
+
+def _at(action: Action | None) -> datetime | None:
+    return None if action is None else action.at
+
+
+def _check_submission(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
+    day = ClockRules(scheme.timezone, scheme.calendars).local_date(action.at)
+    window = scheme.window_on(day)
+    if window is None:
+        raise NotEligible(f"no application window is open on {day}: an expression of interest outside one is invalid")
+    if window.id != case.window_id:
+        raise InvalidCommand(f"the application names window {case.window_id} but {window.id} is the open one")
+    if not case.members:
+        raise InvalidCommand("a family application needs at least one member")
+    ids = [m.id for m in case.members]
+    if len(ids) != len(set(ids)):
+        raise InvalidCommand("member ids must be unique within a family application")
+    if sum(m.is_main_applicant for m in case.members) != 1:
+        raise InvalidCommand("a family application needs exactly one main applicant")
+
+
+def _check_location(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
+    rule = scheme.admissions.location_confirmation
+    if rule is None:
+        raise InvalidCommand(f"scheme {scheme.id} has no location confirmation step")
+    due = case.deadline(scheme, "location_confirmation")
+    if due is not None and action.at >= due.due_at:
+        raise DeadlinePassed(f"location had to be confirmed before {due.due_at.isoformat()} (rule 13)")
+    country = scheme.admissions.eligibility.applicant_location
+    if action.payload.get("country") != country:
+        raise NotEligible(f"the applicant must be in {country} when applying (rule 13)")
+    confirmed = set(action.payload.get("confirmed_member_ids") or ())
+    adult_age = scheme.admissions.eligibility.adult_age
+    adults = {m.id for m in case.members if (m.age_on(action.at.date()) or 0) >= adult_age}
+    missing = sorted(adults - confirmed)
+    if missing:
+        raise InvalidCommand(f"every adult must confirm their location; not confirmed: {', '.join(missing)}")
+
+
+def _check_lapse(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
+    due = case.deadline(scheme, "location_confirmation")
+    if due is None or action.at < due.due_at:
+        raise TooEarly("the location confirmation period has not ended")
+
+
+def _check_eligible(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
+    if scheme.admissions.location_confirmation is not None and case.status is not A.LOCATION_CONFIRMED:
+        raise InvalidCommand("location in the host state must be confirmed before eligibility (rule 13)")
+    _check_no_bars(case, action, scheme)
+
+
+def _check_no_bars(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
+    bars = admission_bars(scheme, case.current_members(), action.at.date())
+    if bars:
+        raise NotEligible("; ".join(bars))
+
+
+def _check_biometrics(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    if action.payload.get("documents_match") is not True:
+        raise NotEligible("documents presented at the visa centre must match those of stage 1 (rule 18)")
+
+
+def _check_refusal(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    case.member(required_text(action.payload, "member_id"))
+    required_text(action.payload, "reason")
+
+
+def _check_arrival(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
+    due = case.deadline(scheme, "entry_clearance_expiry")
+    if due is not None and action.at >= due.due_at:
+        raise DeadlinePassed(f"the entry clearance expired at {due.due_at.isoformat()} (rule 19)")
+
+
+def _check_expiry(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
+    due = case.deadline(scheme, "entry_clearance_expiry")
+    if due is None or action.at < due.due_at:
+        raise TooEarly("the entry clearance is still valid")
+
+
+def _check_exclusion(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    case.member(required_text(action.payload, "member_id"))
+    name = required_text(action.payload, "exclusion")
+    if name not in {e.value for e in AdmissionExclusion}:
+        raise InvalidCommand(f"'{name}' is not an exclusion ({', '.join(e.value for e in AdmissionExclusion)})")
+    required_text(action.payload, "evidence")
+
+
+def _check_reason(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    required_text(action.payload, "reason")
+
+
+Guard = Callable[[AdmissionCase, Action, Scheme], None]
+_GUARDS: dict[str, Guard] = {
+    "submit_expression_of_interest": _check_submission,
+    "confirm_location": _check_location,
+    "lapse_location": _check_lapse,
+    "find_eligible": _check_eligible,
+    "enrol_biometrics": _check_biometrics,
+    # Rule 16 is re-checked at the decision: a bar found after invitation still stops the family.
+    "issue_entry_clearance": _check_no_bars,
+    "refuse": _check_refusal,
+    "record_arrival": _check_arrival,
+    "expire_entry_clearance": _check_expiry,
+    "record_exclusion": _check_exclusion,
+    "withdraw": _check_reason,
+}

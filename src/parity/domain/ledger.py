@@ -1,0 +1,91 @@
+"""The parity ledger: running totals of people returned and admitted, by week, and the limits they set.
+
+Pairing is on running totals, not person to person (brief §5). Admissions are committed when entry clearance is
+issued (a place is then spoken for) and counted as admitted on arrival; a clearance that expires unused gives its
+place back. Admissions pause when they would lead returns by more than the scheme's tolerance; readmission requests
+are flagged when returns lead admissions by more than it (brief §10 rules 21-23).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from parity.domain.errors import LedgerLimitReached
+from parity.scheme.model import ParityRule
+
+
+def week_start(day: date) -> date:
+    """Weeks run Monday to Sunday, as the Home Office's weekly tables and the Joint Committee's weekly check do."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class WeekTotals:
+    returned: int = 0
+    clearances_issued: int = 0
+    admitted: int = 0
+
+
+@dataclass
+class Ledger:
+    scheme_id: str
+    returned: int = 0
+    admitted: int = 0
+    committed: int = 0  # entry clearances issued, holder not yet arrived
+    weeks: dict[date, WeekTotals] = field(default_factory=dict)
+    version: int = 0
+
+    def week(self, day: date) -> WeekTotals:
+        return self.weeks.setdefault(week_start(day), WeekTotals())
+
+    def admissions_allowed(self, rule: ParityRule) -> float:
+        """Most people who may hold or have used an admission place now: returns x ratio + tolerance (and cap)."""
+        allowed = self.returned * rule.admissions_per_return + rule.tolerance
+        return allowed if rule.admissions_cap is None else min(allowed, rule.admissions_cap)
+
+    def admissions_paused(self, rule: ParityRule) -> bool:
+        return self.admitted + self.committed >= self.admissions_allowed(rule)
+
+    def places_available(self, rule: ParityRule, on: date) -> int:
+        """Admission places that may be released now: what the balance allows, within this week's level."""
+        by_balance = int(self.admissions_allowed(rule)) - self.admitted - self.committed
+        by_week = rule.weekly_level - self.week(on).clearances_issued
+        return max(0, min(by_balance, by_week))
+
+    def returns_ahead(self, rule: ParityRule) -> bool:
+        """Returns lead admissions beyond the tolerance: the readmitting state may refuse new requests (rule 21)."""
+        return self.returned * rule.admissions_per_return - (self.admitted + self.committed) > rule.tolerance
+
+    def balance(self, rule: ParityRule) -> float:
+        """Positive: returns ahead (admissions owed); negative: admissions ahead."""
+        return self.returned * rule.admissions_per_return - self.admitted - self.committed
+
+    def record_return(self, people: int, on: date, rule: ParityRule) -> None:
+        week = self.week(on)
+        if week.returned + people > rule.weekly_level:
+            raise LedgerLimitReached(
+                f"the week of {week_start(on)} already has {week.returned} returns; "
+                f"the weekly level is {rule.weekly_level} (rule 23)"
+            )
+        week.returned += people
+        self.returned += people
+
+    def commit_admission(self, people: int, on: date, rule: ParityRule) -> None:
+        available = self.places_available(rule, on)
+        if people > available:
+            raise LedgerLimitReached(
+                f"{people} admission place(s) needed but {available} available: returned {self.returned}, "
+                f"admitted {self.admitted}, clearances outstanding {self.committed}, tolerance {rule.tolerance}, "
+                f"weekly level {rule.weekly_level} (rules 21-23)"
+            )
+        self.week(on).clearances_issued += people
+        self.committed += people
+
+    def record_admission(self, people: int, on: date) -> None:
+        self.committed -= people
+        self.admitted += people
+        self.week(on).admitted += people
+
+    def release_commitment(self, people: int) -> None:
+        self.committed -= people

@@ -1,0 +1,82 @@
+"""Case histories and the transition tables that read them.
+
+A case is an append-only list of actions; its status is derived by replaying them through its table. The table
+says which action may follow which status, the role scope it needs and the status it leads to. Anything not in the
+table raises `IllegalTransition`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from parity.domain.errors import IllegalTransition, UnknownAction
+
+S = TypeVar("S", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class SchemeRef:
+    """The scheme version a decision was taken under."""
+
+    id: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry of a case history. Never edited or removed once recorded."""
+
+    kind: str
+    at: datetime
+    actor: str
+    command_id: str
+    scheme: SchemeRef
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Transition(Generic[S]):
+    action: str
+    sources: frozenset[S]
+    target: S | None  # None: the status does not change (the action records a fact)
+    scope: str
+
+
+class TransitionTable(Generic[S]):
+    def __init__(self, initial: S, transitions: Iterable[Transition[S]]) -> None:
+        self.initial = initial
+        self.transitions = {t.action: t for t in transitions}
+
+    def transition(self, status: S, action: str) -> Transition[S]:
+        found = self.transitions.get(action)
+        if found is None:
+            raise UnknownAction(f"'{action}' is not an action of this case type (known: {', '.join(self.transitions)})")
+        if status not in found.sources:
+            allowed = ", ".join(sorted(self.allowed(status))) or "none: the case is closed"
+            raise IllegalTransition(f"'{action}' is not allowed while the case is {status.value} (allowed: {allowed})")
+        return found
+
+    def next_status(self, status: S, action: str) -> S:
+        target = self.transition(status, action).target
+        return status if target is None else target
+
+    def replay(self, actions: Iterable[Action]) -> S:
+        status = self.initial
+        for action in actions:
+            status = self.next_status(status, action.kind)
+        return status
+
+    def allowed(self, status: S) -> set[str]:
+        return {name for name, t in self.transitions.items() if status in t.sources}
+
+    def statuses(self) -> set[S]:
+        found: set[S] = {self.initial}
+        for t in self.transitions.values():
+            found |= t.sources
+            if t.target is not None:
+                found.add(t.target)
+        return found

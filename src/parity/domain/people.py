@@ -1,0 +1,73 @@
+"""People as Parity records them: identity claims, age status, families, and the small-boat arrivals they came on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from parity.scheme.model import ReturnGround
+
+
+class Sex(StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+
+class AgeStatus(StrEnum):
+    """Age as recorded by an authorised officer (treaty Art. 4(1)(b); brief §10 rule 3)."""
+
+    ADULT = "adult"
+    ACCOMPANIED_MINOR = "accompanied_minor"
+    UNACCOMPANIED_MINOR = "unaccompanied_minor"
+    DISPUTED = "disputed"
+    NOT_RECORDED = "not_recorded"
+
+
+@dataclass(frozen=True)
+class IdentityDocument:
+    kind: str  # passport, national_id, ...
+    number: str
+    issuing_country: str | None = None
+    expired: bool = False
+
+
+@dataclass(frozen=True)
+class IdentityClaim:
+    """Who a person says they are. Names are as written; dates of birth are often unknown or placeholders."""
+
+    given_names: str
+    family_name: str
+    nationality: str
+    sex: Sex
+    date_of_birth: date | None = None
+    documents: tuple[IdentityDocument, ...] = ()
+    biometric_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class ArrivingPerson:
+    """One person on a small boat, with what the screening officer recorded about them."""
+
+    id: str
+    identity: IdentityClaim
+    age_status: AgeStatus
+    grounds: frozenset[ReturnGround]
+    departed_from: str | None
+    transit_evidence: str | None = None  # Art. 7 evidence of stay or transit (brief §10 rule 2)
+    family_group: str | None = None
+
+
+@dataclass(frozen=True)
+class BoatArrival:
+    """A small-boat event: when and where it landed, which boat, and everyone on it."""
+
+    id: str
+    boat_ref: str
+    arrived_at: datetime
+    place: str
+    people: tuple[ArrivingPerson, ...] = field(default=())
+
+    def family_members(self, group: str) -> tuple[ArrivingPerson, ...]:
+        return tuple(p for p in self.people if p.family_group == group)

@@ -1,0 +1,319 @@
+"""Return cases: one person who arrived by small boat, from detection to return to the readmitting state.
+
+The rules are the brief's §10 rules 1-12: the readmission request deadline (Art. 8), the reply deadline and its
+exceptional extension, the three-month aim, and the preconditions re-checked at the moment of transfer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from parity.domain.clocks import ClockRules, Deadline, Pause
+from parity.domain.errors import DeadlinePassed, InvalidCommand, TooEarly, TransferBlocked
+from parity.domain.lifecycle import Action, Transition, TransitionTable
+from parity.domain.payloads import optional_date, required_date, required_datetime, required_text
+from parity.scheme.model import Duration, Scheme, TransferPrecondition
+
+
+class ReturnStatus(StrEnum):
+    NEW = "new"
+    DETECTED = "detected"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    DETAINED = "detained"
+    REQUEST_SENT = "request_sent"
+    REPLY_OVERDUE = "reply_overdue"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    TRANSFER_SCHEDULED = "transfer_scheduled"
+    RETURNED = "returned"
+    RELEASED = "released_to_asylum_route"
+    ABSCONDED = "absconded"
+    DEADLINE_EXPIRED = "deadline_expired"
+
+
+R = ReturnStatus
+CLOSED = frozenset({R.INELIGIBLE, R.REFUSED, R.RETURNED, R.RELEASED, R.ABSCONDED, R.DEADLINE_EXPIRED})
+IN_PROCESS = frozenset({R.ELIGIBLE, R.DETAINED, R.REQUEST_SENT, R.REPLY_OVERDUE, R.ACCEPTED, R.TRANSFER_SCHEDULED})
+OPEN = frozenset({R.DETECTED}) | IN_PROCESS
+
+RETURN_TRANSITIONS: TransitionTable[ReturnStatus] = TransitionTable(
+    R.NEW,
+    [
+        Transition("detect", frozenset({R.NEW}), R.DETECTED, "returns:intake"),
+        Transition("screen_eligible", frozenset({R.DETECTED}), R.ELIGIBLE, "returns:intake"),
+        Transition("screen_ineligible", frozenset({R.DETECTED}), R.INELIGIBLE, "returns:intake"),
+        Transition("detain", frozenset({R.ELIGIBLE}), R.DETAINED, "returns:decide"),
+        Transition("send_request", frozenset({R.DETAINED}), R.REQUEST_SENT, "returns:request"),
+        Transition("extend_reply", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REQUEST_SENT, "returns:liaison"),
+        Transition("escalate_overdue_reply", frozenset({R.REQUEST_SENT}), R.REPLY_OVERDUE, "returns:request"),
+        Transition("accept", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.ACCEPTED, "returns:liaison"),
+        # A refusal releases the person into the ordinary UK asylum route (brief §10 rule 10).
+        Transition("refuse", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REFUSED, "returns:liaison"),
+        Transition("schedule_transfer", frozenset({R.ACCEPTED}), R.TRANSFER_SCHEDULED, "returns:transfer"),
+        Transition("cancel_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.ACCEPTED, "returns:transfer"),
+        Transition("complete_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.RETURNED, "returns:transfer"),
+        Transition("release_to_asylum_route", IN_PROCESS, R.RELEASED, "returns:decide"),
+        Transition("record_absconded", IN_PROCESS, R.ABSCONDED, "returns:decide"),
+        Transition(
+            "expire_request_deadline", frozenset({R.ELIGIBLE, R.DETAINED}), R.DEADLINE_EXPIRED, "returns:decide"
+        ),
+        Transition("record_legal_event", OPEN, None, "returns:legal"),
+        Transition("flag_recrossing", OPEN, None, "returns:intake"),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class BlockerRules:
+    """The states a precondition can be in, and which of them forbid a transfer (brief §10 rules 8-9)."""
+
+    blocking: frozenset[str]
+    clearing: frozenset[str]
+
+
+BLOCKER_RULES: dict[TransferPrecondition, BlockerRules] = {
+    TransferPrecondition.PROTECTION_CLAIM: BlockerRules(
+        blocking=frozenset({"lodged", "granted"}), clearing=frozenset({"withdrawn", "declared_inadmissible"})
+    ),
+    TransferPrecondition.HUMAN_RIGHTS_CLAIM: BlockerRules(
+        blocking=frozenset({"outstanding"}), clearing=frozenset({"finally_determined", "withdrawn"})
+    ),
+    TransferPrecondition.SUSPENSIVE_APPEAL: BlockerRules(
+        blocking=frozenset({"pending"}), clearing=frozenset({"dismissed", "withdrawn"})
+    ),
+    TransferPrecondition.INJUNCTION: BlockerRules(
+        blocking=frozenset({"in_force"}), clearing=frozenset({"discharged", "refused"})
+    ),
+    TransferPrecondition.NRM: BlockerRules(
+        blocking=frozenset(
+            {"referred", "positive_reasonable_grounds", "positive_conclusive_grounds", "reconsideration_requested"}
+        ),
+        clearing=frozenset({"negative_reasonable_grounds", "negative_conclusive_grounds"}),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LegalEvent:
+    """A claim, appeal, court order or NRM decision recorded on a case, with its evidence and dates."""
+
+    kind: TransferPrecondition
+    state: str
+    decided_on: date
+    evidence: str
+    recorded_at: datetime
+    reference: str | None = None
+
+    @property
+    def blocks(self) -> bool:
+        return self.state in BLOCKER_RULES[self.kind].blocking
+
+
+@dataclass
+class ReturnCase:
+    id: str
+    person_id: str
+    arrival_id: str
+    arrived_at: datetime
+    nationality: str
+    family_group: str | None = None
+    actions: list[Action] = field(default_factory=list)
+    version: int = 0
+
+    @property
+    def status(self) -> ReturnStatus:
+        return RETURN_TRANSITIONS.replay(self.actions)
+
+    def record(self, action: Action, scheme: Scheme) -> None:
+        """Append an action if the table allows it now and the scheme's rules hold; raise otherwise."""
+        RETURN_TRANSITIONS.transition(self.status, action.kind)
+        if self.actions and action.at < self.actions[-1].at:
+            raise InvalidCommand(f"'{action.kind}' is dated before the case's last action ({self.actions[-1].at})")
+        guard = _GUARDS.get(action.kind)
+        if guard is not None:
+            guard(self, action, scheme)
+        self.actions.append(action)
+
+    def last(self, kind: str) -> Action | None:
+        return next((a for a in reversed(self.actions) if a.kind == kind), None)
+
+    def legal_events(self) -> list[LegalEvent]:
+        return [
+            LegalEvent(
+                kind=TransferPrecondition(a.payload["kind"]),
+                state=a.payload["state"],
+                decided_on=required_date(a.payload, "decided_on"),
+                evidence=a.payload["evidence"],
+                recorded_at=a.at,
+                reference=a.payload.get("reference"),
+            )
+            for a in self.actions
+            if a.kind == "record_legal_event"
+        ]
+
+    def blockers(self, on: date) -> list[LegalEvent]:
+        """The preconditions that forbid a transfer on a day: for each kind, its latest state as of that day."""
+        latest: dict[TransferPrecondition, LegalEvent] = {}
+        for event in sorted(self.legal_events(), key=lambda e: (e.decided_on, e.recorded_at)):
+            if event.decided_on <= on:
+                latest[event.kind] = event
+        return [event for event in latest.values() if event.blocks]
+
+    def injunction_pauses(self) -> list[Pause]:
+        """Periods under an injunction stop the three-month aim: the court, not the administration, holds the case."""
+        pauses: list[Pause] = []
+        started: date | None = None
+        events = [e for e in self.legal_events() if e.kind is TransferPrecondition.INJUNCTION]
+        for event in sorted(events, key=lambda e: (e.decided_on, e.recorded_at)):
+            if event.blocks and started is None:
+                started = event.decided_on
+            elif not event.blocks and started is not None:
+                pauses.append(Pause(started, event.decided_on))
+                started = None
+        if started is not None:
+            pauses.append(Pause(started))
+        return pauses
+
+    def deadlines(self, scheme: Scheme) -> list[Deadline]:
+        """Every clock on this case, recomputed from its history and the scheme (never stored)."""
+        clock = ClockRules(scheme.timezone, scheme.calendars)
+        rules = scheme.returns.deadlines
+        found: list[Deadline] = []
+        sent = self.last("send_request")
+        if rules.request is not None:
+            found.append(_deadline(clock, "request", self.arrived_at, rules.request, sent))
+        if rules.request_target is not None:
+            found.append(_deadline(clock, "request_target", self.arrived_at, rules.request_target, sent, binding=False))
+        if sent is not None and rules.reply is not None:
+            extended = self.last("extend_reply") is not None and rules.reply_extended is not None
+            reply_rule = rules.reply_extended if extended and rules.reply_extended else rules.reply
+            answered = next((a for a in reversed(self.actions) if a.kind in {"accept", "refuse"}), None)
+            found.append(_deadline(clock, "reply", sent.at, reply_rule, answered))
+        if rules.transfer_aim is not None:
+            due = clock.deadline(self.arrived_at, rules.transfer_aim, self.injunction_pauses())
+            alert = clock.earlier(due, rules.transfer_alert_before) if rules.transfer_alert_before else None
+            done = self.last("complete_transfer")
+            found.append(Deadline("transfer_aim", due, alert, done.at if done else None, binding=False))
+        return found
+
+    def deadline(self, scheme: Scheme, name: str) -> Deadline | None:
+        return next((d for d in self.deadlines(scheme) if d.name == name), None)
+
+
+def _deadline(
+    clock: ClockRules, name: str, start: datetime, rule: Duration, done: Action | None, *, binding: bool = True
+) -> Deadline:
+    return Deadline(name, clock.deadline(start, rule), done_at=done.at if done else None, binding=binding)
+
+
+def _check_request_in_time(case: ReturnCase, action: Action, scheme: Scheme) -> None:
+    due = case.deadline(scheme, "request")
+    if due is not None and action.at >= due.due_at:
+        raise DeadlinePassed(
+            f"the readmission request had to be sent before {due.due_at.isoformat()} "
+            f"(arrival + {scheme.returns.deadlines.request.amount if scheme.returns.deadlines.request else 0} days, "
+            "treaty Art. 8); it can no longer be sent"
+        )
+
+
+def _check_reply_overdue(case: ReturnCase, action: Action, scheme: Scheme) -> None:
+    due = case.deadline(scheme, "reply")
+    if due is None or action.at < due.due_at:
+        raise TooEarly(f"the reply is not overdue until {due.due_at.isoformat() if due else 'a request is sent'}")
+
+
+def _check_extension(case: ReturnCase, action: Action, scheme: Scheme) -> None:
+    if scheme.returns.deadlines.reply_extended is None:
+        raise InvalidCommand(f"scheme {scheme.id} has no extended reply period")
+    if case.last("extend_reply") is not None:
+        raise InvalidCommand("the reply period has already been extended once")
+    required_text(action.payload, "reason")
+
+
+def _check_refusal(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    reason = required_text(action.payload, "reason")
+    if reason not in scheme.returns.refusal_reasons:
+        allowed = ", ".join(scheme.returns.refusal_reasons)
+        raise InvalidCommand(f"refusal reason '{reason}' is not one of the scheme's reasons ({allowed})")
+
+
+def _check_no_blockers(case: ReturnCase, action: Action, scheme: Scheme) -> None:
+    day = action.at.astimezone(ClockRules(scheme.timezone, scheme.calendars).zone).date()
+    blockers = [b for b in case.blockers(day) if b.kind in scheme.returns.transfer_preconditions]
+    if blockers:
+        listed = "; ".join(f"{b.kind.value} {b.state} since {b.decided_on} (evidence: {b.evidence})" for b in blockers)
+        raise TransferBlocked(f"transfer not allowed on {day}: {listed}")
+
+
+def _check_schedule(case: ReturnCase, action: Action, scheme: Scheme) -> None:
+    departs_at = required_datetime(action.payload, "departs_at")
+    required_text(action.payload, "flight_ref")
+    if departs_at <= action.at:
+        raise InvalidCommand("departs_at must be after the time the transfer is scheduled")
+    _check_no_blockers(case, action, scheme)
+
+
+def _check_request_expired(case: ReturnCase, action: Action, scheme: Scheme) -> None:
+    due = case.deadline(scheme, "request")
+    if due is None or action.at < due.due_at:
+        raise TooEarly("the request deadline has not passed")
+
+
+def _check_legal_event(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    kind_name = required_text(action.payload, "kind")
+    try:
+        kind = TransferPrecondition(kind_name)
+    except ValueError:
+        known = ", ".join(k.value for k in TransferPrecondition)
+        raise InvalidCommand(f"kind '{kind_name}' is not a legal event kind ({known})") from None
+    rules = BLOCKER_RULES[kind]
+    state = required_text(action.payload, "state")
+    if state not in rules.blocking | rules.clearing:
+        raise InvalidCommand(
+            f"state '{state}' is not a state of {kind.value} ({', '.join(sorted(rules.blocking | rules.clearing))})"
+        )
+    decided_on = required_date(action.payload, "decided_on")
+    if decided_on > action.at.date():
+        raise InvalidCommand(f"decided_on {decided_on} is in the future")
+    required_text(action.payload, "evidence")
+    barred_from = scheme.returns.nrm_reconsideration_barred_from
+    if (
+        kind is TransferPrecondition.NRM
+        and state == "reconsideration_requested"
+        and barred_from
+        and decided_on >= barred_from
+    ):
+        raise InvalidCommand(
+            f"a negative NRM decision cannot be reconsidered for a person being removed since {barred_from} "
+            "(statutory guidance para 14.216, brief §10 rule 9)"
+        )
+    optional_date(action.payload, "until")
+
+
+def _check_reason(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    required_text(action.payload, "reason")
+
+
+def _check_reasons(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    reasons = action.payload.get("reasons")
+    if not isinstance(reasons, list) or not reasons or not all(isinstance(r, str) and r for r in reasons):
+        raise InvalidCommand("field 'reasons' must list at least one reason")
+
+
+Guard = Callable[[ReturnCase, Action, Scheme], None]
+_GUARDS: dict[str, Guard] = {
+    "send_request": _check_request_in_time,
+    "escalate_overdue_reply": _check_reply_overdue,
+    "extend_reply": _check_extension,
+    "refuse": _check_refusal,
+    "schedule_transfer": _check_schedule,
+    "complete_transfer": _check_no_blockers,
+    "expire_request_deadline": _check_request_expired,
+    "record_legal_event": _check_legal_event,
+    "release_to_asylum_route": _check_reason,
+    "screen_ineligible": _check_reasons,
+}

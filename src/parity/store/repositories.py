@@ -1,0 +1,417 @@
+"""Repositories: domain objects in and out of the tables, with optimistic concurrency on every aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, Table, func, insert, select, update
+
+from parity.domain.admissions import AdmissionCase, AdmissionStatus
+from parity.domain.eligibility import Applicant
+from parity.domain.ledger import Ledger, WeekTotals
+from parity.domain.lifecycle import Action, SchemeRef
+from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
+from parity.domain.returns import ReturnCase, ReturnStatus
+from parity.scheme.model import AdmissionExclusion, ReturnGround, Scheme
+from parity.services.ports import ConcurrencyConflict, NotFound, StoredCommand
+from parity.store import tables as t
+
+
+def _documents_json(identity: IdentityClaim) -> list[dict[str, Any]]:
+    return [
+        {"kind": d.kind, "number": d.number, "issuing_country": d.issuing_country, "expired": d.expired}
+        for d in identity.documents
+    ]
+
+
+def _identity_columns(identity: IdentityClaim) -> dict[str, Any]:
+    return {
+        "given_names": identity.given_names,
+        "family_name": identity.family_name,
+        "date_of_birth": identity.date_of_birth,
+        "nationality": identity.nationality,
+        "sex": identity.sex.value,
+        "documents": _documents_json(identity),
+        "biometric_ref": identity.biometric_ref,
+    }
+
+
+def _identity(row: RowMapping) -> IdentityClaim:
+    return IdentityClaim(
+        given_names=row["given_names"],
+        family_name=row["family_name"],
+        date_of_birth=row["date_of_birth"],
+        nationality=row["nationality"],
+        sex=Sex(row["sex"]),
+        documents=tuple(IdentityDocument(**d) for d in row["documents"]),
+        biometric_ref=row["biometric_ref"],
+    )
+
+
+def _action_rows(case_id: str, actions: Sequence[Action], first_seq: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "case_id": case_id,
+            "seq": first_seq + offset,
+            "kind": a.kind,
+            "at": a.at,
+            "actor": a.actor,
+            "command_id": a.command_id,
+            "scheme_id": a.scheme.id,
+            "scheme_version": a.scheme.version,
+            "payload": dict(a.payload),
+        }
+        for offset, a in enumerate(actions)
+    ]
+
+
+def _load_actions(connection: Connection, table: Table, case_id: str) -> list[Action]:
+    rows = connection.execute(select(table).where(table.c.case_id == case_id).order_by(table.c.seq)).mappings()
+    return [
+        Action(
+            kind=r["kind"],
+            at=r["at"],
+            actor=r["actor"],
+            command_id=r["command_id"],
+            scheme=SchemeRef(r["scheme_id"], r["scheme_version"]),
+            payload=r["payload"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class _CaseHistory:
+    """Shared handling of an aggregate's row (status, version) and its append-only action table."""
+
+    connection: Connection
+    cases: Table
+    actions: Table
+
+    def __post_init__(self) -> None:
+        self.persisted: dict[str, int] = {}  # case id -> number of actions already stored
+
+    def insert_actions(self, case_id: str, actions: Sequence[Action]) -> None:
+        if actions:
+            self.connection.execute(insert(self.actions), _action_rows(case_id, actions, 0))
+        self.persisted[case_id] = len(actions)
+
+    def loaded(self, case_id: str, actions: list[Action]) -> list[Action]:
+        self.persisted[case_id] = len(actions)
+        return actions
+
+    def save(self, case_id: str, actions: Sequence[Action], status: str, version: int) -> int:
+        """Append the new actions and bump the version, unless someone else saved first."""
+        stored = self.persisted[case_id]
+        changed = self.connection.execute(
+            update(self.cases)
+            .where(self.cases.c.id == case_id, self.cases.c.version == version)
+            .values(status=status, version=version + 1)
+        )
+        if changed.rowcount != 1:
+            raise ConcurrencyConflict(f"case {case_id} was changed by someone else (expected version {version})")
+        new = actions[stored:]
+        if new:
+            self.connection.execute(insert(self.actions), _action_rows(case_id, new, stored))
+        self.persisted[case_id] = len(actions)
+        return version + 1
+
+    def ids_by_status(self, scheme_id: str, statuses: frozenset[str]) -> list[str]:
+        query = (
+            select(self.cases.c.id)
+            .where(self.cases.c.scheme_id == scheme_id, self.cases.c.status.in_(sorted(statuses)))
+            .order_by(self.cases.c.id)
+        )
+        return list(self.connection.execute(query).scalars())
+
+    def scheme_of(self, case_id: str) -> str:
+        found = self.connection.execute(select(self.cases.c.scheme_id).where(self.cases.c.id == case_id)).scalar()
+        if found is None:
+            raise NotFound(f"no case {case_id}")
+        return str(found)
+
+
+class SqlArrivalRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, arrival: BoatArrival, scheme: Scheme) -> None:
+        self.connection.execute(
+            insert(t.arrivals).values(
+                id=arrival.id,
+                boat_ref=arrival.boat_ref,
+                arrived_at=arrival.arrived_at,
+                place=arrival.place,
+                scheme_id=scheme.id,
+            )
+        )
+        rows = [
+            {
+                "id": p.id,
+                "arrival_id": arrival.id,
+                **_identity_columns(p.identity),
+                "age_status": p.age_status.value,
+                "grounds": sorted(g.value for g in p.grounds),
+                "departed_from": p.departed_from,
+                "transit_evidence": p.transit_evidence,
+                "family_group": p.family_group,
+            }
+            for p in arrival.people
+        ]
+        if rows:
+            self.connection.execute(insert(t.people), rows)
+
+    def get(self, arrival_id: str) -> BoatArrival:
+        row = self.connection.execute(select(t.arrivals).where(t.arrivals.c.id == arrival_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no arrival {arrival_id}")
+        people_rows = self.connection.execute(
+            select(t.people).where(t.people.c.arrival_id == arrival_id).order_by(t.people.c.id)
+        ).mappings()
+        people = tuple(
+            ArrivingPerson(
+                id=p["id"],
+                identity=_identity(p),
+                age_status=AgeStatus(p["age_status"]),
+                grounds=frozenset(ReturnGround(g) for g in p["grounds"]),
+                departed_from=p["departed_from"],
+                transit_evidence=p["transit_evidence"],
+                family_group=p["family_group"],
+            )
+            for p in people_rows
+        )
+        return BoatArrival(row["id"], row["boat_ref"], row["arrived_at"], row["place"], people)
+
+
+class SqlReturnCaseRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.history = _CaseHistory(connection, t.return_cases, t.return_actions)
+
+    def add(self, case: ReturnCase, scheme_id: str) -> None:
+        self.add_many([case], scheme_id)
+
+    def add_many(self, cases: list[ReturnCase], scheme_id: str) -> None:
+        if not cases:
+            return
+        self.connection.execute(
+            insert(t.return_cases),
+            [
+                {
+                    "id": c.id,
+                    "person_id": c.person_id,
+                    "arrival_id": c.arrival_id,
+                    "scheme_id": scheme_id,
+                    "arrived_at": c.arrived_at,
+                    "nationality": c.nationality,
+                    "family_group": c.family_group,
+                    "status": c.status.value,
+                    "version": c.version,
+                }
+                for c in cases
+            ],
+        )
+        rows = [row for c in cases for row in _action_rows(c.id, c.actions, 0)]
+        if rows:
+            self.connection.execute(insert(t.return_actions), rows)
+        for c in cases:
+            self.history.persisted[c.id] = len(c.actions)
+
+    def get(self, case_id: str) -> ReturnCase:
+        row = self.connection.execute(select(t.return_cases).where(t.return_cases.c.id == case_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no return case {case_id}")
+        actions = self.history.loaded(case_id, _load_actions(self.connection, t.return_actions, case_id))
+        return ReturnCase(
+            id=row["id"],
+            person_id=row["person_id"],
+            arrival_id=row["arrival_id"],
+            arrived_at=row["arrived_at"],
+            nationality=row["nationality"],
+            family_group=row["family_group"],
+            actions=actions,
+            version=row["version"],
+        )
+
+    def save(self, case: ReturnCase) -> None:
+        case.version = self.history.save(case.id, case.actions, case.status.value, case.version)
+
+    def ids_by_status(self, scheme_id: str, statuses: frozenset[ReturnStatus]) -> list[str]:
+        return self.history.ids_by_status(scheme_id, frozenset(s.value for s in statuses))
+
+    def count_by_status(self, scheme_id: str) -> dict[ReturnStatus, int]:
+        rows = self.connection.execute(
+            select(t.return_cases.c.status, func.count())
+            .where(t.return_cases.c.scheme_id == scheme_id)
+            .group_by(t.return_cases.c.status)
+        )
+        return {ReturnStatus(status): count for status, count in rows}
+
+    def scheme_of(self, case_id: str) -> str:
+        return self.history.scheme_of(case_id)
+
+
+class SqlAdmissionCaseRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.history = _CaseHistory(connection, t.admission_cases, t.admission_actions)
+
+    def add(self, case: AdmissionCase, scheme_id: str) -> None:
+        self.connection.execute(
+            insert(t.admission_cases).values(
+                id=case.id,
+                family_ref=case.family_ref,
+                scheme_id=scheme_id,
+                window_id=case.window_id,
+                submitted_at=case.submitted_at,
+                status=case.status.value,
+                version=case.version,
+            )
+        )
+        self.connection.execute(
+            insert(t.admission_members),
+            [
+                {
+                    "id": m.id,
+                    "case_id": case.id,
+                    "position": position,
+                    **_identity_columns(m.identity),
+                    "is_main_applicant": m.is_main_applicant,
+                    "exclusions": sorted(e.value for e in m.exclusions),
+                }
+                for position, m in enumerate(case.members)
+            ],
+        )
+        self.history.insert_actions(case.id, case.actions)
+
+    def get(self, case_id: str) -> AdmissionCase:
+        query = select(t.admission_cases).where(t.admission_cases.c.id == case_id)
+        row = self.connection.execute(query).mappings().first()
+        if row is None:
+            raise NotFound(f"no admission case {case_id}")
+        member_rows = self.connection.execute(
+            select(t.admission_members)
+            .where(t.admission_members.c.case_id == case_id)
+            .order_by(t.admission_members.c.position)
+        ).mappings()
+        members = tuple(
+            Applicant(
+                id=m["id"],
+                identity=_identity(m),
+                is_main_applicant=m["is_main_applicant"],
+                exclusions=frozenset(AdmissionExclusion(e) for e in m["exclusions"]),
+            )
+            for m in member_rows
+        )
+        actions = self.history.loaded(case_id, _load_actions(self.connection, t.admission_actions, case_id))
+        return AdmissionCase(
+            id=row["id"],
+            family_ref=row["family_ref"],
+            window_id=row["window_id"],
+            submitted_at=row["submitted_at"],
+            members=members,
+            actions=actions,
+            version=row["version"],
+        )
+
+    def save(self, case: AdmissionCase) -> None:
+        case.version = self.history.save(case.id, case.actions, case.status.value, case.version)
+
+    def ids_by_status(self, scheme_id: str, statuses: frozenset[AdmissionStatus]) -> list[str]:
+        return self.history.ids_by_status(scheme_id, frozenset(s.value for s in statuses))
+
+    def scheme_of(self, case_id: str) -> str:
+        return self.history.scheme_of(case_id)
+
+
+class SqlLedgerRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.weeks_loaded: dict[str, dict[date, WeekTotals]] = {}
+
+    def get(self, scheme_id: str) -> Ledger:
+        row = self.connection.execute(select(t.ledgers).where(t.ledgers.c.scheme_id == scheme_id)).mappings().first()
+        if row is None:
+            self.weeks_loaded[scheme_id] = {}
+            return Ledger(scheme_id)
+        weeks = {
+            w["week_start"]: WeekTotals(w["returned"], w["clearances_issued"], w["admitted"])
+            for w in self.connection.execute(
+                select(t.ledger_weeks).where(t.ledger_weeks.c.scheme_id == scheme_id)
+            ).mappings()
+        }
+        self.weeks_loaded[scheme_id] = {day: WeekTotals(**vars(w)) for day, w in weeks.items()}
+        return Ledger(scheme_id, row["returned"], row["admitted"], row["committed"], weeks, row["version"])
+
+    def save(self, ledger: Ledger) -> None:
+        totals = {"returned": ledger.returned, "admitted": ledger.admitted, "committed": ledger.committed}
+        if ledger.version == 0:
+            # Two first writers race on the primary key; the loser gets an integrity error, seen as a conflict.
+            self.connection.execute(insert(t.ledgers).values(scheme_id=ledger.scheme_id, version=1, **totals))
+        else:
+            changed = self.connection.execute(
+                update(t.ledgers)
+                .where(t.ledgers.c.scheme_id == ledger.scheme_id, t.ledgers.c.version == ledger.version)
+                .values(version=ledger.version + 1, **totals)
+            )
+            if changed.rowcount != 1:
+                raise ConcurrencyConflict(f"the {ledger.scheme_id} ledger was changed by someone else")
+        before = self.weeks_loaded.get(ledger.scheme_id, {})
+        for day, week in ledger.weeks.items():
+            if day not in before:
+                self.connection.execute(
+                    insert(t.ledger_weeks).values(scheme_id=ledger.scheme_id, week_start=day, **vars(week))
+                )
+            elif before[day] != week:
+                self.connection.execute(
+                    update(t.ledger_weeks)
+                    .where(t.ledger_weeks.c.scheme_id == ledger.scheme_id, t.ledger_weeks.c.week_start == day)
+                    .values(**vars(week))
+                )
+        self.weeks_loaded[ledger.scheme_id] = {day: WeekTotals(**vars(w)) for day, w in ledger.weeks.items()}
+        ledger.version += 1
+
+
+class SqlCommandLog:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, command_id: str) -> StoredCommand | None:
+        query = select(t.processed_commands).where(t.processed_commands.c.command_id == command_id)
+        row = self.connection.execute(query).mappings().first()
+        if row is None:
+            return None
+        return StoredCommand(row["command_id"], row["name"], row["request_hash"], row["result"])
+
+    def add(self, command: StoredCommand, at: datetime) -> None:
+        self.connection.execute(
+            insert(t.processed_commands).values(
+                command_id=command.command_id,
+                name=command.name,
+                request_hash=command.request_hash,
+                result=dict(command.result),
+                at=at,
+            )
+        )
+
+
+class SqlSchemeRecords:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def ensure(self, scheme: Scheme, at: datetime) -> None:
+        """Keep the full text of every scheme version used, so each stored decision's rules can be read back."""
+        query = select(t.schemes.c.id).where(t.schemes.c.id == scheme.id, t.schemes.c.version == scheme.version)
+        if self.connection.execute(query).first() is None:
+            self.connection.execute(
+                insert(t.schemes).values(
+                    id=scheme.id,
+                    version=scheme.version,
+                    name=scheme.name,
+                    content=scheme.model_dump(mode="json"),
+                    first_used_at=at,
+                )
+            )
