@@ -8,7 +8,15 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from parity.services.ports import ConcurrencyConflict
+from parity.services.ports import (
+    AdmissionCaseRepository,
+    ArrivalRepository,
+    CommandLog,
+    ConcurrencyConflict,
+    LedgerRepository,
+    ReturnCaseRepository,
+    SchemeRecords,
+)
 from parity.store.repositories import (
     SqlAdmissionCaseRepository,
     SqlArrivalRepository,
@@ -60,6 +68,15 @@ def _use_sqlite_transactions(engine: Engine, *, wal: bool) -> None:
 
 class SqlUnitOfWork:
     """One database transaction; rolled back unless `commit()` is called."""
+
+    connection: Connection
+    # Typed as the ports, so the type checker proves each repository fulfils its protocol.
+    arrivals: ArrivalRepository
+    returns: ReturnCaseRepository
+    admissions: AdmissionCaseRepository
+    ledgers: LedgerRepository
+    commands: CommandLog
+    schemes: SchemeRecords
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -1,0 +1,83 @@
+"""Expressions of interest: a family's application for admission, opened in an application window."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from parity.domain.admissions import AdmissionCase
+from parity.domain.clocks import ClockRules
+from parity.domain.eligibility import Applicant
+from parity.domain.errors import NotEligible
+from parity.domain.lifecycle import Action
+from parity.domain.people import IdentityClaim, IdentityDocument, Sex
+from parity.scheme.model import AdmissionExclusion
+from parity.services.context import Services, run_command, scheme_ref
+from parity.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ApplicantInput:
+    given_names: str
+    family_name: str
+    date_of_birth: date
+    nationality: str
+    sex: Sex
+    is_main_applicant: bool
+    document_type: str
+    document_number: str
+    declared_exclusions: frozenset[AdmissionExclusion] = frozenset()
+
+
+@dataclass(frozen=True)
+class SubmitExpressionOfInterest:
+    command_id: str
+    actor: str
+    scheme_id: str
+    family_ref: str
+    members: Sequence[ApplicantInput]
+
+
+def submit_expression_of_interest(services: Services, command: SubmitExpressionOfInterest) -> Mapping[str, Any]:
+    scheme = services.scheme(command.scheme_id)
+
+    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        now = services.clock.now()
+        window = scheme.window_on(ClockRules(scheme.timezone, scheme.calendars).local_date(now))
+        if window is None:
+            raise NotEligible(f"no application window is open on {now.date()}: the expression of interest is invalid")
+        case = AdmissionCase(
+            id=str(uuid.uuid4()),
+            family_ref=command.family_ref,
+            window_id=window.id,
+            submitted_at=now,
+            members=tuple(_applicant(m) for m in command.members),
+        )
+        action = Action("submit_expression_of_interest", now, command.actor, command.command_id, scheme_ref(scheme), {})
+        case.record(action, scheme)
+        uow.admissions.add(case, scheme.id)
+        return {
+            "case_id": case.id,
+            "family_ref": case.family_ref,
+            "status": case.status.value,
+            "member_ids": [m.id for m in case.members],
+            "version": case.version,
+        }
+
+    request = {"family_ref": command.family_ref, "members": [asdict(m) for m in command.members]}
+    return run_command(services, command.command_id, "submit_expression_of_interest", request, handle)
+
+
+def _applicant(data: ApplicantInput) -> Applicant:
+    identity = IdentityClaim(
+        given_names=data.given_names,
+        family_name=data.family_name,
+        nationality=data.nationality,
+        sex=data.sex,
+        date_of_birth=data.date_of_birth,
+        documents=(IdentityDocument(data.document_type, data.document_number),),
+    )
+    return Applicant(str(uuid.uuid4()), identity, data.is_main_applicant, data.declared_exclusions)
