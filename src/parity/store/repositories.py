@@ -333,7 +333,10 @@ class SqlLedgerRepository:
         self.weeks_loaded: dict[str, dict[date, WeekTotals]] = {}
 
     def get(self, scheme_id: str) -> Ledger:
-        row = self.connection.execute(select(t.ledgers).where(t.ledgers.c.scheme_id == scheme_id)).mappings().first()
+        # The ledger is the one record every return and admission writes: lock its row (PostgreSQL; SQLite's
+        # BEGIN IMMEDIATE already serialises writers) so contenders queue rather than fail their version check.
+        query = select(t.ledgers).where(t.ledgers.c.scheme_id == scheme_id).with_for_update()
+        row = self.connection.execute(query).mappings().first()
         if row is None:
             self.weeks_loaded[scheme_id] = {}
             return Ledger(scheme_id)

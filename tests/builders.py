@@ -1,0 +1,81 @@
+"""Small builders for test data with the brief's real values, so each test states only what matters to it."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+from typing import Any
+
+from parity.domain.admissions import AdmissionCase
+from parity.domain.eligibility import Applicant
+from parity.domain.lifecycle import Action, SchemeRef
+from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, Sex
+from parity.domain.returns import ReturnCase
+from parity.scheme import Scheme
+from parity.scheme.model import ReturnGround
+from parity.services.intake import PersonInput
+
+_ids = itertools.count()
+
+
+def utc(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def action(scheme: Scheme, action_kind: str, at: datetime, **payload: Any) -> Action:
+    return Action(action_kind, at, "officer-1", f"cmd-{next(_ids)}", SchemeRef(scheme.id, scheme.version), payload)
+
+
+def identity(nationality: str = "ERI", born: date | None = date(1995, 3, 2)) -> IdentityClaim:
+    return IdentityClaim("Yonas", "Tesfay", nationality, Sex.MALE, born)
+
+
+def arriving(
+    age_status: AgeStatus = AgeStatus.ADULT,
+    family_group: str | None = None,
+    grounds: frozenset[ReturnGround] = frozenset({ReturnGround.PROTECTION_CLAIM}),
+    departed_from: str | None = "FR",
+    transit_evidence: str | None = "Interview: stayed in Dunkirk camp",
+) -> ArrivingPerson:
+    return ArrivingPerson(f"p{next(_ids)}", identity(), age_status, grounds, departed_from, transit_evidence, family_group)
+
+
+def boat(*people: ArrivingPerson, at: datetime | None = None) -> BoatArrival:
+    return BoatArrival(f"a{next(_ids)}", "SB-1", at or utc(2025, 9, 1, 4), "Dover", tuple(people))
+
+
+def person_input(**overrides: Any) -> PersonInput:
+    values: dict[str, Any] = {
+        "given_names": "Yonas",
+        "family_name": "Tesfay",
+        "nationality": "ERI",
+        "sex": Sex.MALE,
+        "age_status": AgeStatus.ADULT,
+        "grounds": frozenset({ReturnGround.PROTECTION_CLAIM}),
+        "departed_from": "FR",
+        "transit_evidence": "Interview: stayed in Dunkirk camp",
+    }
+    return PersonInput(**(values | overrides))
+
+
+def return_case(scheme: Scheme, arrived_at: datetime, *kinds: str, nationality: str = "ERI") -> ReturnCase:
+    """A case taken through `kinds` (no payloads), each action an hour after the last."""
+    case = ReturnCase(f"c{next(_ids)}", "person", "arrival", arrived_at, nationality)
+    at = arrived_at
+    for kind in ("detect", "screen_eligible", *kinds):
+        at = at.replace(hour=min(at.hour + 1, 23))
+        case.record(action(scheme, kind, at), scheme)
+    return case
+
+
+def family(*births: date, nationality: str = "AFG") -> tuple[Applicant, ...]:
+    return tuple(
+        Applicant(f"m{index}", identity(nationality, born), is_main_applicant=index == 0)
+        for index, born in enumerate(births)
+    )
+
+
+def admission_case(scheme: Scheme, submitted_at: datetime, members: tuple[Applicant, ...]) -> AdmissionCase:
+    case = AdmissionCase(f"f{next(_ids)}", f"FAM-{next(_ids)}", "2025-pilot", submitted_at, members)
+    case.record(action(scheme, "submit_expression_of_interest", submitted_at), scheme)
+    return case

@@ -1,0 +1,97 @@
+"""Shared fixtures: the real bundled schemes, a settable clock, and stores on SQLite and PostgreSQL.
+
+PostgreSQL tests use the server at PARITY_TEST_POSTGRES_URL (default: 127.0.0.1:5432, database `test`). Each test
+gets a schema of its own, so runs never see each other's data. In CI a missing server fails the run
+(PARITY_REQUIRE_POSTGRES=1); elsewhere those tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from sqlalchemy import Engine, create_engine, text
+
+from parity.bootstrap import database
+from parity.scheme import Scheme, load_scheme
+from parity.services.context import Services, SettableClock
+from parity.store.database import SqlUnitOfWorkFactory
+
+POSTGRES_URL = os.environ.get("PARITY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def uk_fr() -> Scheme:
+    return load_scheme("uk-fr-2025")
+
+
+@pytest.fixture(scope="session")
+def eu_tr() -> Scheme:
+    return load_scheme("eu-tr-2016")
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(datetime(2025, 9, 1, 8, 0, tzinfo=UTC))
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as error:  # noqa: BLE001 (any failure to connect means: no server here)
+        admin.dispose()
+        if os.environ.get("PARITY_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
+    schema = f"parity_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f"create schema {schema}"))
+    engine = database(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f"drop schema {schema} cascade"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database: a SQLite file (WAL) or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        engine = database(f"sqlite:///{tmp_path / 'parity.db'}")
+        yield engine
+        engine.dispose()
+    else:
+        yield from _postgres_engine()
+
+
+@pytest.fixture
+def services(engine: Engine, clock: SettableClock, uk_fr: Scheme, eu_tr: Scheme) -> Services:
+    services = Services(uow=SqlUnitOfWorkFactory(engine), clock=clock)
+    services.register(uk_fr)
+    services.register(eu_tr)
+    return services
+
+
+@pytest.fixture
+def memory_services(clock: SettableClock, uk_fr: Scheme, eu_tr: Scheme) -> Services:
+    """The in-memory store: SQLite held in memory, for fast service-level tests."""
+    services = Services(uow=SqlUnitOfWorkFactory(database("sqlite://")), clock=clock)
+    services.register(uk_fr)
+    services.register(eu_tr)
+    return services
+
+
+# The machine is shared and noisy, and `holidays` builds each year's table on first use: time limits per example
+# would fail for reasons that have nothing to do with correctness.
+settings.register_profile("parity", deadline=None)
+settings.load_profile("parity")

@@ -1,0 +1,109 @@
+"""Admissions (brief §10 rules 13-20) and the parity ledger (rules 21-23) with the scheme's real values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from parity.domain.admissions import AdmissionStatus
+from parity.domain.errors import DeadlinePassed, InvalidCommand, LedgerLimitReached, NotEligible
+from parity.domain.ledger import Ledger, week_start
+from parity.scheme import Scheme
+from tests.builders import action, admission_case, family, utc
+
+PARENTS_AND_CHILD = (date(1990, 1, 1), date(1992, 5, 5), date(2015, 6, 1))
+
+
+def confirmed(scheme: Scheme, at_hour: int = 20):  # type: ignore[no-untyped-def]
+    case = admission_case(scheme, utc(2025, 9, 1, 10), family(*PARENTS_AND_CHILD))
+    case.record(action(scheme, "confirm_location", utc(2025, 9, 1, at_hour), country="FR",
+                       confirmed_member_ids=["m0", "m1"]), scheme)
+    return case
+
+
+def test_rule_14_expression_of_interest_outside_a_window_is_invalid(uk_fr: Scheme) -> None:
+    with pytest.raises(NotEligible, match="no application window"):
+        admission_case(uk_fr, utc(2025, 8, 6, 10), family(date(1990, 1, 1)))
+
+
+def test_rule_13_location_within_24_hours_by_every_adult(uk_fr: Scheme) -> None:
+    assert confirmed(uk_fr).status is AdmissionStatus.LOCATION_CONFIRMED
+    late = admission_case(uk_fr, utc(2025, 9, 1, 10), family(*PARENTS_AND_CHILD))
+    with pytest.raises(DeadlinePassed, match="rule 13"):
+        late.record(action(uk_fr, "confirm_location", utc(2025, 9, 2, 10), country="FR", confirmed_member_ids=["m0", "m1"]), uk_fr)
+    partial = admission_case(uk_fr, utc(2025, 9, 1, 10), family(*PARENTS_AND_CHILD))
+    with pytest.raises(InvalidCommand, match="m1"):
+        partial.record(action(uk_fr, "confirm_location", utc(2025, 9, 1, 11), country="FR", confirmed_member_ids=["m0"]), uk_fr)
+
+
+def test_rule_15_main_applicant_must_be_adult(uk_fr: Scheme) -> None:
+    case = admission_case(uk_fr, utc(2025, 9, 1, 10), family(date(2010, 1, 1)))
+    case.record(action(uk_fr, "confirm_location", utc(2025, 9, 1, 11), country="FR", confirmed_member_ids=[]), uk_fr)
+    with pytest.raises(NotEligible, match="under 18"):
+        case.record(action(uk_fr, "find_eligible", utc(2025, 9, 2)), uk_fr)
+
+
+def test_rule_16_prior_irregular_entry_bars_even_after_invitation(uk_fr: Scheme) -> None:
+    case = confirmed(uk_fr)
+    for kind, payload in [("find_eligible", {}), ("invite", {}), ("enrol_biometrics", {"documents_match": True}), ("clear_security", {})]:
+        case.record(action(uk_fr, kind, utc(2025, 9, 5), **payload), uk_fr)
+    case.record(action(uk_fr, "record_exclusion", utc(2025, 9, 6), member_id="m1", exclusion="prior_irregular_entry",
+                       evidence="biometric match to a 2024 arrival"), uk_fr)
+    with pytest.raises(NotEligible, match="prior_irregular_entry"):
+        case.record(action(uk_fr, "issue_entry_clearance", utc(2025, 9, 7)), uk_fr)
+
+
+def test_rule_18_documents_must_match_stage_one(uk_fr: Scheme) -> None:
+    case = confirmed(uk_fr)
+    case.record(action(uk_fr, "find_eligible", utc(2025, 9, 2)), uk_fr)
+    case.record(action(uk_fr, "invite", utc(2025, 9, 3)), uk_fr)
+    with pytest.raises(NotEligible, match="rule 18"):
+        case.record(action(uk_fr, "enrol_biometrics", utc(2025, 9, 4), documents_match=False), uk_fr)
+
+
+def test_rules_19_and_20_clearance_valid_3_months_and_one_refusal_voids_the_family(uk_fr: Scheme) -> None:
+    case = confirmed(uk_fr)
+    for kind, payload in [("find_eligible", {}), ("invite", {}), ("enrol_biometrics", {"documents_match": True}), ("clear_security", {}), ("issue_entry_clearance", {})]:
+        case.record(action(uk_fr, kind, utc(2025, 9, 5), **payload), uk_fr)
+    expiry = case.deadline(uk_fr, "entry_clearance_expiry")
+    assert expiry is not None
+    assert expiry.due_at == utc(2025, 12, 6, 0)  # 5 Dec closes (GMT)
+    with pytest.raises(DeadlinePassed):
+        case.record(action(uk_fr, "record_arrival", utc(2025, 12, 6, 0)), uk_fr)
+    refused = confirmed(uk_fr)
+    refused.record(action(uk_fr, "refuse", utc(2025, 9, 2), member_id="m2", reason="security checks"), uk_fr)
+    assert refused.status is AdmissionStatus.REFUSED
+
+
+def test_rule_21_admissions_pause_beyond_tolerance(uk_fr: Scheme) -> None:
+    ledger = Ledger("uk-fr-2025")
+    ledger.commit_admission(25, date(2025, 9, 1), uk_fr.parity)  # tolerance 25 with no returns yet
+    assert ledger.admissions_paused(uk_fr.parity)
+    with pytest.raises(LedgerLimitReached, match="0 available"):
+        ledger.commit_admission(1, date(2025, 9, 1), uk_fr.parity)
+    ledger.record_return(1, date(2025, 9, 2), uk_fr.parity)
+    ledger.commit_admission(1, date(2025, 9, 2), uk_fr.parity)
+
+
+def test_rule_21_returns_ahead_are_flagged(uk_fr: Scheme) -> None:
+    ledger = Ledger("uk-fr-2025")
+    ledger.record_return(26, date(2025, 9, 1), uk_fr.parity)
+    assert ledger.returns_ahead(uk_fr.parity)
+    assert ledger.balance(uk_fr.parity) == 26
+
+
+def test_rule_23_weekly_level_of_50_returns(uk_fr: Scheme) -> None:
+    ledger = Ledger("uk-fr-2025")
+    ledger.record_return(50, date(2025, 9, 1), uk_fr.parity)  # Monday
+    with pytest.raises(LedgerLimitReached, match="weekly level is 50"):
+        ledger.record_return(1, date(2025, 9, 7), uk_fr.parity)  # Sunday, same week
+    ledger.record_return(1, date(2025, 9, 8), uk_fr.parity)  # next Monday
+    assert week_start(date(2025, 9, 7)) == date(2025, 9, 1)
+
+
+def test_eu_turkey_cap_of_72000(eu_tr: Scheme) -> None:
+    ledger = Ledger("eu-tr-2016", returned=100_000, committed=71_999)
+    assert ledger.admissions_allowed(eu_tr.parity) == 72_000
+    with pytest.raises(LedgerLimitReached):
+        ledger.commit_admission(2, date(2016, 6, 1), eu_tr.parity)

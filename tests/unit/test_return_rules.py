@@ -1,0 +1,136 @@
+"""Return cases under uk-fr-2025: brief §10 rules 1-10 with the treaty's real values."""
+
+from __future__ import annotations
+
+import pytest
+
+from parity.domain.eligibility import screen_arrival
+from parity.domain.errors import DeadlinePassed, IllegalTransition, InvalidCommand, TooEarly, TransferBlocked
+from parity.domain.people import AgeStatus
+from parity.domain.returns import RETURN_TRANSITIONS, ReturnStatus
+from parity.scheme import Scheme
+from parity.scheme.model import ReturnGround
+from tests.builders import action, arriving, boat, return_case, utc
+
+
+def test_rule_1_scope_needs_a_ground(uk_fr: Scheme) -> None:
+    [screening] = screen_arrival(uk_fr, boat(arriving(grounds=frozenset())), utc(2025, 9, 1, 8))
+    assert not screening.eligible
+    assert "rule 1" in screening.reasons[0]
+
+
+def test_rule_2_transit_evidence_and_departure_from_france(uk_fr: Scheme) -> None:
+    screenings = screen_arrival(uk_fr, boat(arriving(transit_evidence=None), arriving(departed_from="BE")), utc(2025, 9, 1, 8))
+    assert all("rule 2" in " ".join(s.reasons) for s in screenings)
+
+
+@pytest.mark.parametrize(
+    ("status", "eligible"),
+    [(AgeStatus.ADULT, True), (AgeStatus.UNACCOMPANIED_MINOR, False), (AgeStatus.DISPUTED, False), (AgeStatus.NOT_RECORDED, False)],
+)
+def test_rule_3_age(uk_fr: Scheme, status: AgeStatus, eligible: bool) -> None:
+    [screening] = screen_arrival(uk_fr, boat(arriving(age_status=status)), utc(2025, 9, 1, 8))
+    assert screening.eligible is eligible
+
+
+def test_rule_4_accompanied_minor_needs_an_adult_of_the_family_on_board(uk_fr: Scheme) -> None:
+    with_parent = boat(arriving(family_group="F1"), arriving(AgeStatus.ACCOMPANIED_MINOR, family_group="F1"))
+    alone = boat(arriving(AgeStatus.ACCOMPANIED_MINOR, family_group="F2"))
+    assert all(s.eligible for s in screen_arrival(uk_fr, with_parent, utc(2025, 9, 1, 8)))
+    assert not screen_arrival(uk_fr, alone, utc(2025, 9, 1, 8))[0].eligible
+
+
+def test_rule_24_no_cases_after_11_june_2026(uk_fr: Scheme) -> None:
+    late = boat(arriving(), at=utc(2026, 6, 12, 4))
+    assert "rule 24" in screen_arrival(uk_fr, late, utc(2026, 6, 12, 8))[0].reasons[0]
+
+
+def test_rule_5_request_allowed_on_day_14_refused_after(uk_fr: Scheme) -> None:
+    on_time = return_case(uk_fr, utc(2025, 9, 1, 4), "detain")
+    on_time.record(action(uk_fr, "send_request", utc(2025, 9, 15, 22, 59)), uk_fr)  # 23:59 London on day 14
+    late = return_case(uk_fr, utc(2025, 9, 1, 4), "detain")
+    with pytest.raises(DeadlinePassed, match="Art. 8"):
+        late.record(action(uk_fr, "send_request", utc(2025, 9, 15, 23, 0)), uk_fr)
+    assert late.status is ReturnStatus.DETAINED
+
+
+def test_rule_6_reply_overdue_after_14_days_and_extension_to_28(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request")
+    with pytest.raises(TooEarly):
+        case.record(action(uk_fr, "escalate_overdue_reply", utc(2025, 9, 10)), uk_fr)
+    case.record(action(uk_fr, "extend_reply", utc(2025, 9, 10), reason="exceptional: identity checks"), uk_fr)
+    reply = case.deadline(uk_fr, "reply")
+    assert reply is not None
+    assert reply.due_at == utc(2025, 9, 29, 23)  # request sent 1 Sep + 28 days, London midnight
+    with pytest.raises(InvalidCommand, match="already been extended"):
+        case.record(action(uk_fr, "extend_reply", utc(2025, 9, 11), reason="again"), uk_fr)
+
+
+def test_silence_is_never_acceptance(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request")
+    case.record(action(uk_fr, "escalate_overdue_reply", utc(2025, 9, 16)), uk_fr)
+    assert case.status is ReturnStatus.REPLY_OVERDUE
+    with pytest.raises(IllegalTransition):
+        case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 17), flight_ref="X", departs_at="2025-09-20T09:00:00+00:00"), uk_fr)
+
+
+def test_rule_7_three_month_aim_alerts_three_weeks_before(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 8, 6, 4))
+    aim = case.deadline(uk_fr, "transfer_aim")
+    assert aim is not None
+    assert not aim.binding
+    assert aim.due_at == utc(2025, 11, 7, 0)
+    assert aim.alert_from == utc(2025, 10, 16, 23)  # midnight London (BST), 21 days before 6 Nov closes
+
+
+def test_rule_8_transfer_rechecked_at_the_moment_of_transfer(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
+    case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5), flight_ref="PLF-1", departs_at="2025-09-18T09:00:00+00:00"), uk_fr)
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 16), kind="injunction", state="in_force",
+                       decided_on="2025-09-16", evidence="Order of Sheldon J"), uk_fr)
+    with pytest.raises(TransferBlocked, match="injunction in_force since 2025-09-16 \\(evidence: Order of Sheldon J\\)"):
+        case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 9)), uk_fr)
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 18, 10), kind="injunction", state="discharged",
+                       decided_on="2025-09-18", evidence="Court of Appeal"), uk_fr)
+    case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 11)), uk_fr)
+    assert case.status is ReturnStatus.RETURNED
+
+
+def test_injunction_time_pauses_the_three_month_aim(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 8, 6, 4))
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 8, 10), kind="injunction", state="in_force",
+                       decided_on="2025-08-10", evidence="order"), uk_fr)
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 8, 19), kind="injunction", state="discharged",
+                       decided_on="2025-08-19", evidence="order"), uk_fr)
+    aim = case.deadline(uk_fr, "transfer_aim")
+    assert aim is not None
+    assert aim.due_at == utc(2025, 11, 17, 0)  # 10 paused days (10-19 Aug inclusive)
+
+
+def test_rule_9_nrm_reconsideration_refused_from_17_september_2025(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain")
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 16), kind="nrm", state="reconsideration_requested",
+                       decided_on="2025-09-16", evidence="letter"), uk_fr)
+    with pytest.raises(InvalidCommand, match="14.216"):
+        case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 17), kind="nrm", state="reconsideration_requested",
+                           decided_on="2025-09-17", evidence="letter"), uk_fr)
+
+
+def test_rule_10_refusal_needs_a_scheme_reason(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request")
+    with pytest.raises(InvalidCommand, match="not one of the scheme's reasons"):
+        case.record(action(uk_fr, "refuse", utc(2025, 9, 5), reason="no reason"), uk_fr)
+    case.record(action(uk_fr, "refuse", utc(2025, 9, 5), reason="public_order"), uk_fr)
+    assert case.status is ReturnStatus.REFUSED
+
+
+def test_unknown_action_is_named() -> None:
+    with pytest.raises(Exception, match="'teleport' is not an action"):
+        RETURN_TRANSITIONS.transition(ReturnStatus.DETAINED, "teleport")
+
+
+def test_every_status_is_reachable_and_closed_statuses_allow_nothing_but_none() -> None:
+    assert RETURN_TRANSITIONS.statuses() == set(ReturnStatus)
+    for closed in (ReturnStatus.RETURNED, ReturnStatus.REFUSED, ReturnStatus.INELIGIBLE):
+        assert RETURN_TRANSITIONS.allowed(closed) == set()
+    assert ReturnGround.SEA_RESCUE.value == "sea_rescue"
