@@ -37,7 +37,9 @@ def arriving(
     departed_from: str | None = "FR",
     transit_evidence: str | None = "Interview: stayed in Dunkirk camp",
 ) -> ArrivingPerson:
-    return ArrivingPerson(f"p{next(_ids)}", identity(), age_status, grounds, departed_from, transit_evidence, family_group)
+    return ArrivingPerson(
+        f"p{next(_ids)}", identity(), age_status, grounds, departed_from, transit_evidence, family_group
+    )
 
 
 def boat(*people: ArrivingPerson, at: datetime | None = None) -> BoatArrival:

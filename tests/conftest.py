@@ -45,7 +45,7 @@ def _postgres_engine() -> Iterator[Engine]:
     try:
         with admin.connect() as connection:
             connection.execute(text("select 1"))
-    except Exception as error:  # noqa: BLE001 (any failure to connect means: no server here)
+    except Exception as error:
         admin.dispose()
         if os.environ.get("PARITY_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {error}")

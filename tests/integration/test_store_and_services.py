@@ -9,6 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
+from tests.builders import person_input, utc
 
 from parity.domain.errors import DeadlinePassed, LedgerLimitReached
 from parity.domain.returns import ReturnStatus
@@ -19,20 +20,28 @@ from parity.services.context import IdempotencyConflict, Services, SettableClock
 from parity.services.intake import RecordArrival, import_arrivals, record_arrival
 from parity.services.reports import deadline_board, weekly_ledger
 from parity.store import tables
-from tests.builders import person_input, utc
 
 
 def arrive(services: Services, command_id: str, people: int = 1) -> list[str]:
     result = record_arrival(
         services,
-        RecordArrival(command_id, "officer", "uk-fr-2025", f"SB-{command_id}", utc(2025, 9, 1, 4), "Dover",
-                      tuple(person_input() for _ in range(people))),
+        RecordArrival(
+            command_id,
+            "officer",
+            "uk-fr-2025",
+            f"SB-{command_id}",
+            utc(2025, 9, 1, 4),
+            "Dover",
+            tuple(person_input() for _ in range(people)),
+        ),
     )
     return [case["case_id"] for case in result["cases"]]
 
 
 def act(services: Services, case_id: str, kind: str, command_id: str | None = None, **payload: object) -> dict:  # type: ignore[type-arg]
-    return dict(act_on_return_case(services, CaseCommand(command_id or f"{case_id}:{kind}", "cw", case_id, kind, payload)))
+    return dict(
+        act_on_return_case(services, CaseCommand(command_id or f"{case_id}:{kind}", "cw", case_id, kind, payload))
+    )
 
 
 def test_migrations_match_the_tables(engine: Engine) -> None:
@@ -40,7 +49,9 @@ def test_migrations_match_the_tables(engine: Engine) -> None:
         assert compare_metadata(MigrationContext.configure(connection), tables.metadata) == []
 
 
-def test_a_case_keeps_its_history_and_every_action_its_scheme_version(services: Services, clock: SettableClock, uk_fr: Scheme) -> None:
+def test_a_case_keeps_its_history_and_every_action_its_scheme_version(
+    services: Services, clock: SettableClock, uk_fr: Scheme
+) -> None:
     [case_id] = arrive(services, "a1")
     for kind in ("detain", "send_request", "accept"):
         clock.current += timedelta(hours=5)
@@ -71,7 +82,9 @@ def test_a_stale_version_is_refused(services: Services) -> None:
         act_on_return_case(services, CaseCommand("late", "cw", case_id, "send_request", {}, expected_version=0))
 
 
-def test_a_request_past_its_deadline_is_refused_and_nothing_is_written(services: Services, clock: SettableClock) -> None:
+def test_a_request_past_its_deadline_is_refused_and_nothing_is_written(
+    services: Services, clock: SettableClock
+) -> None:
     [case_id] = arrive(services, "late")
     act(services, case_id, "detain")
     clock.current = utc(2025, 9, 16, 0)
@@ -83,25 +96,34 @@ def test_a_request_past_its_deadline_is_refused_and_nothing_is_written(services:
     assert overdue == {("request", "overdue", True), ("request_target", "overdue", False)}
 
 
-CSV_HEADER = "boat_ref,arrived_at,place,given_names,family_name,date_of_birth,nationality,sex,age_status,grounds,departed_from,transit_evidence"
+CSV_HEADER = (
+    "boat_ref,arrived_at,place,given_names,family_name,date_of_birth,nationality,sex,age_status,grounds,"
+    "departed_from,transit_evidence"
+)
 
 
-def test_an_import_is_all_or_nothing_and_names_every_bad_line(services: Services, uk_fr: Scheme, engine: Engine) -> None:
-    bad = "\n".join([
-        CSV_HEADER,
-        "SB-1,2025-08-30T04:10,Dover,Yonas,Tesfay,1995-02-30,ERI,M,adult,protection_claim,FR,camp",
-        "SB-1,2025-08-30T04:10,Dover,Sara,Karimi,,IRN,F,grown_up,protection_claim,FR,camp",
-        "SB-2,2031-01-01T00:00,Dover,Ali,Rezaei,,Iran,M,adult,protection_claim,FR,camp",
-    ])
+def test_an_import_is_all_or_nothing_and_names_every_bad_line(
+    services: Services, uk_fr: Scheme, engine: Engine
+) -> None:
+    bad = "\n".join(
+        [
+            CSV_HEADER,
+            "SB-1,2025-08-30T04:10,Dover,Yonas,Tesfay,1995-02-30,ERI,M,adult,protection_claim,FR,camp",
+            "SB-1,2025-08-30T04:10,Dover,Sara,Karimi,,IRN,F,grown_up,protection_claim,FR,camp",
+            "SB-2,2031-01-01T00:00,Dover,Ali,Rezaei,,Iran,M,adult,protection_claim,FR,camp",
+        ]
+    )
     with pytest.raises(ArrivalsFileRejected) as refused:
         parse_arrivals_csv(bad, uk_fr, "cli", services.clock.now())
     found = {(p.line, p.field) for p in refused.value.problems}
     assert found == {(2, "date_of_birth"), (3, "age_status"), (4, "arrived_at"), (4, "nationality")}
-    good = "\n".join([
-        CSV_HEADER,
-        "SB-1,2025-08-30T04:10,Dover,Yonas,Tesfay,1995-02-03,ERI,M,adult,protection_claim,FR,camp",
-        "SB-1,2025-08-30T04:10,Dover,Sara,Karimi,,IRN,F,adult,apprehended;sea_rescue,FR,",
-    ])
+    good = "\n".join(
+        [
+            CSV_HEADER,
+            "SB-1,2025-08-30T04:10,Dover,Yonas,Tesfay,1995-02-03,ERI,M,adult,protection_claim,FR,camp",
+            "SB-1,2025-08-30T04:10,Dover,Sara,Karimi,,IRN,F,adult,apprehended;sea_rescue,FR,",
+        ]
+    )
     parsed = parse_arrivals_csv(good, uk_fr, "cli", services.clock.now())
     result = import_arrivals(services, f"import:{parsed.file_hash}", "uk-fr-2025", parsed.arrivals)
     assert (result["people"], result["eligible"], result["ineligible"]) == (2, 1, 1)

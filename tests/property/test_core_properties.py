@@ -18,7 +18,11 @@ from parity.scheme.model import Duration, DurationUnit
 
 UK_FR = load_scheme("uk-fr-2025")
 LONDON = ZoneInfo("Europe/London")
-instants = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC))
+instants = st.datetimes(
+    min_value=datetime(2024, 1, 1),
+    max_value=datetime(2027, 12, 31),
+    timezones=st.just(UTC),
+)
 
 
 @given(st.lists(st.sampled_from(sorted(RETURN_TRANSITIONS.transitions)), max_size=25))

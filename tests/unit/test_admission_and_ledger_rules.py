@@ -5,20 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.builders import action, admission_case, family, utc
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.errors import DeadlinePassed, InvalidCommand, LedgerLimitReached, NotEligible
 from parity.domain.ledger import Ledger, week_start
 from parity.scheme import Scheme
-from tests.builders import action, admission_case, family, utc
 
 PARENTS_AND_CHILD = (date(1990, 1, 1), date(1992, 5, 5), date(2015, 6, 1))
 
 
 def confirmed(scheme: Scheme, at_hour: int = 20):  # type: ignore[no-untyped-def]
     case = admission_case(scheme, utc(2025, 9, 1, 10), family(*PARENTS_AND_CHILD))
-    case.record(action(scheme, "confirm_location", utc(2025, 9, 1, at_hour), country="FR",
-                       confirmed_member_ids=["m0", "m1"]), scheme)
+    case.record(
+        action(scheme, "confirm_location", utc(2025, 9, 1, at_hour), country="FR", confirmed_member_ids=["m0", "m1"]),
+        scheme,
+    )
     return case
 
 
@@ -31,10 +33,15 @@ def test_rule_13_location_within_24_hours_by_every_adult(uk_fr: Scheme) -> None:
     assert confirmed(uk_fr).status is AdmissionStatus.LOCATION_CONFIRMED
     late = admission_case(uk_fr, utc(2025, 9, 1, 10), family(*PARENTS_AND_CHILD))
     with pytest.raises(DeadlinePassed, match="rule 13"):
-        late.record(action(uk_fr, "confirm_location", utc(2025, 9, 2, 10), country="FR", confirmed_member_ids=["m0", "m1"]), uk_fr)
+        late.record(
+            action(uk_fr, "confirm_location", utc(2025, 9, 2, 10), country="FR", confirmed_member_ids=["m0", "m1"]),
+            uk_fr,
+        )
     partial = admission_case(uk_fr, utc(2025, 9, 1, 10), family(*PARENTS_AND_CHILD))
     with pytest.raises(InvalidCommand, match="m1"):
-        partial.record(action(uk_fr, "confirm_location", utc(2025, 9, 1, 11), country="FR", confirmed_member_ids=["m0"]), uk_fr)
+        partial.record(
+            action(uk_fr, "confirm_location", utc(2025, 9, 1, 11), country="FR", confirmed_member_ids=["m0"]), uk_fr
+        )
 
 
 def test_rule_15_main_applicant_must_be_adult(uk_fr: Scheme) -> None:
@@ -46,10 +53,24 @@ def test_rule_15_main_applicant_must_be_adult(uk_fr: Scheme) -> None:
 
 def test_rule_16_prior_irregular_entry_bars_even_after_invitation(uk_fr: Scheme) -> None:
     case = confirmed(uk_fr)
-    for kind, payload in [("find_eligible", {}), ("invite", {}), ("enrol_biometrics", {"documents_match": True}), ("clear_security", {})]:
+    for kind, payload in [
+        ("find_eligible", {}),
+        ("invite", {}),
+        ("enrol_biometrics", {"documents_match": True}),
+        ("clear_security", {}),
+    ]:
         case.record(action(uk_fr, kind, utc(2025, 9, 5), **payload), uk_fr)
-    case.record(action(uk_fr, "record_exclusion", utc(2025, 9, 6), member_id="m1", exclusion="prior_irregular_entry",
-                       evidence="biometric match to a 2024 arrival"), uk_fr)
+    case.record(
+        action(
+            uk_fr,
+            "record_exclusion",
+            utc(2025, 9, 6),
+            member_id="m1",
+            exclusion="prior_irregular_entry",
+            evidence="biometric match to a 2024 arrival",
+        ),
+        uk_fr,
+    )
     with pytest.raises(NotEligible, match="prior_irregular_entry"):
         case.record(action(uk_fr, "issue_entry_clearance", utc(2025, 9, 7)), uk_fr)
 
@@ -64,7 +85,13 @@ def test_rule_18_documents_must_match_stage_one(uk_fr: Scheme) -> None:
 
 def test_rules_19_and_20_clearance_valid_3_months_and_one_refusal_voids_the_family(uk_fr: Scheme) -> None:
     case = confirmed(uk_fr)
-    for kind, payload in [("find_eligible", {}), ("invite", {}), ("enrol_biometrics", {"documents_match": True}), ("clear_security", {}), ("issue_entry_clearance", {})]:
+    for kind, payload in [
+        ("find_eligible", {}),
+        ("invite", {}),
+        ("enrol_biometrics", {"documents_match": True}),
+        ("clear_security", {}),
+        ("issue_entry_clearance", {}),
+    ]:
         case.record(action(uk_fr, kind, utc(2025, 9, 5), **payload), uk_fr)
     expiry = case.deadline(uk_fr, "entry_clearance_expiry")
     assert expiry is not None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.builders import utc
+
 from parity.domain.clocks import ClockRules, Deadline, DeadlineState, Pause, WorkingCalendar
 from parity.scheme import Scheme
 from parity.scheme.model import Duration, DurationUnit
-from tests.builders import utc
 
 
 def rules(scheme: Scheme) -> ClockRules:

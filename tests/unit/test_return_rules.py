@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.builders import action, arriving, boat, return_case, utc
 
 from parity.domain.eligibility import screen_arrival
 from parity.domain.errors import DeadlinePassed, IllegalTransition, InvalidCommand, TooEarly, TransferBlocked
@@ -10,7 +11,6 @@ from parity.domain.people import AgeStatus
 from parity.domain.returns import RETURN_TRANSITIONS, ReturnStatus
 from parity.scheme import Scheme
 from parity.scheme.model import ReturnGround
-from tests.builders import action, arriving, boat, return_case, utc
 
 
 def test_rule_1_scope_needs_a_ground(uk_fr: Scheme) -> None:
@@ -20,13 +20,20 @@ def test_rule_1_scope_needs_a_ground(uk_fr: Scheme) -> None:
 
 
 def test_rule_2_transit_evidence_and_departure_from_france(uk_fr: Scheme) -> None:
-    screenings = screen_arrival(uk_fr, boat(arriving(transit_evidence=None), arriving(departed_from="BE")), utc(2025, 9, 1, 8))
+    screenings = screen_arrival(
+        uk_fr, boat(arriving(transit_evidence=None), arriving(departed_from="BE")), utc(2025, 9, 1, 8)
+    )
     assert all("rule 2" in " ".join(s.reasons) for s in screenings)
 
 
 @pytest.mark.parametrize(
     ("status", "eligible"),
-    [(AgeStatus.ADULT, True), (AgeStatus.UNACCOMPANIED_MINOR, False), (AgeStatus.DISPUTED, False), (AgeStatus.NOT_RECORDED, False)],
+    [
+        (AgeStatus.ADULT, True),
+        (AgeStatus.UNACCOMPANIED_MINOR, False),
+        (AgeStatus.DISPUTED, False),
+        (AgeStatus.NOT_RECORDED, False),
+    ],
 )
 def test_rule_3_age(uk_fr: Scheme, status: AgeStatus, eligible: bool) -> None:
     [screening] = screen_arrival(uk_fr, boat(arriving(age_status=status)), utc(2025, 9, 1, 8))
@@ -49,7 +56,7 @@ def test_rule_5_request_allowed_on_day_14_refused_after(uk_fr: Scheme) -> None:
     on_time = return_case(uk_fr, utc(2025, 9, 1, 4), "detain")
     on_time.record(action(uk_fr, "send_request", utc(2025, 9, 15, 22, 59)), uk_fr)  # 23:59 London on day 14
     late = return_case(uk_fr, utc(2025, 9, 1, 4), "detain")
-    with pytest.raises(DeadlinePassed, match="Art. 8"):
+    with pytest.raises(DeadlinePassed, match=r"Art\. 8"):
         late.record(action(uk_fr, "send_request", utc(2025, 9, 15, 23, 0)), uk_fr)
     assert late.status is ReturnStatus.DETAINED
 
@@ -71,7 +78,12 @@ def test_silence_is_never_acceptance(uk_fr: Scheme) -> None:
     case.record(action(uk_fr, "escalate_overdue_reply", utc(2025, 9, 16)), uk_fr)
     assert case.status is ReturnStatus.REPLY_OVERDUE
     with pytest.raises(IllegalTransition):
-        case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 17), flight_ref="X", departs_at="2025-09-20T09:00:00+00:00"), uk_fr)
+        case.record(
+            action(
+                uk_fr, "schedule_transfer", utc(2025, 9, 17), flight_ref="X", departs_at="2025-09-20T09:00:00+00:00"
+            ),
+            uk_fr,
+        )
 
 
 def test_rule_7_three_month_aim_alerts_three_weeks_before(uk_fr: Scheme) -> None:
@@ -85,23 +97,68 @@ def test_rule_7_three_month_aim_alerts_three_weeks_before(uk_fr: Scheme) -> None
 
 def test_rule_8_transfer_rechecked_at_the_moment_of_transfer(uk_fr: Scheme) -> None:
     case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
-    case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5), flight_ref="PLF-1", departs_at="2025-09-18T09:00:00+00:00"), uk_fr)
-    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 16), kind="injunction", state="in_force",
-                       decided_on="2025-09-16", evidence="Order of Sheldon J"), uk_fr)
-    with pytest.raises(TransferBlocked, match="injunction in_force since 2025-09-16 \\(evidence: Order of Sheldon J\\)"):
+    case.record(
+        action(uk_fr, "schedule_transfer", utc(2025, 9, 5), flight_ref="PLF-1", departs_at="2025-09-18T09:00:00+00:00"),
+        uk_fr,
+    )
+    case.record(
+        action(
+            uk_fr,
+            "record_legal_event",
+            utc(2025, 9, 16),
+            kind="injunction",
+            state="in_force",
+            decided_on="2025-09-16",
+            evidence="Order of Sheldon J",
+        ),
+        uk_fr,
+    )
+    with pytest.raises(
+        TransferBlocked, match="injunction in_force since 2025-09-16 \\(evidence: Order of Sheldon J\\)"
+    ):
         case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 9)), uk_fr)
-    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 18, 10), kind="injunction", state="discharged",
-                       decided_on="2025-09-18", evidence="Court of Appeal"), uk_fr)
+    case.record(
+        action(
+            uk_fr,
+            "record_legal_event",
+            utc(2025, 9, 18, 10),
+            kind="injunction",
+            state="discharged",
+            decided_on="2025-09-18",
+            evidence="Court of Appeal",
+        ),
+        uk_fr,
+    )
     case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 11)), uk_fr)
     assert case.status is ReturnStatus.RETURNED
 
 
 def test_injunction_time_pauses_the_three_month_aim(uk_fr: Scheme) -> None:
     case = return_case(uk_fr, utc(2025, 8, 6, 4))
-    case.record(action(uk_fr, "record_legal_event", utc(2025, 8, 10), kind="injunction", state="in_force",
-                       decided_on="2025-08-10", evidence="order"), uk_fr)
-    case.record(action(uk_fr, "record_legal_event", utc(2025, 8, 19), kind="injunction", state="discharged",
-                       decided_on="2025-08-19", evidence="order"), uk_fr)
+    case.record(
+        action(
+            uk_fr,
+            "record_legal_event",
+            utc(2025, 8, 10),
+            kind="injunction",
+            state="in_force",
+            decided_on="2025-08-10",
+            evidence="order",
+        ),
+        uk_fr,
+    )
+    case.record(
+        action(
+            uk_fr,
+            "record_legal_event",
+            utc(2025, 8, 19),
+            kind="injunction",
+            state="discharged",
+            decided_on="2025-08-19",
+            evidence="order",
+        ),
+        uk_fr,
+    )
     aim = case.deadline(uk_fr, "transfer_aim")
     assert aim is not None
     assert aim.due_at == utc(2025, 11, 17, 0)  # 10 paused days (10-19 Aug inclusive)
@@ -109,11 +166,31 @@ def test_injunction_time_pauses_the_three_month_aim(uk_fr: Scheme) -> None:
 
 def test_rule_9_nrm_reconsideration_refused_from_17_september_2025(uk_fr: Scheme) -> None:
     case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain")
-    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 16), kind="nrm", state="reconsideration_requested",
-                       decided_on="2025-09-16", evidence="letter"), uk_fr)
-    with pytest.raises(InvalidCommand, match="14.216"):
-        case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 17), kind="nrm", state="reconsideration_requested",
-                           decided_on="2025-09-17", evidence="letter"), uk_fr)
+    case.record(
+        action(
+            uk_fr,
+            "record_legal_event",
+            utc(2025, 9, 16),
+            kind="nrm",
+            state="reconsideration_requested",
+            decided_on="2025-09-16",
+            evidence="letter",
+        ),
+        uk_fr,
+    )
+    with pytest.raises(InvalidCommand, match=r"14\.216"):
+        case.record(
+            action(
+                uk_fr,
+                "record_legal_event",
+                utc(2025, 9, 17),
+                kind="nrm",
+                state="reconsideration_requested",
+                decided_on="2025-09-17",
+                evidence="letter",
+            ),
+            uk_fr,
+        )
 
 
 def test_rule_10_refusal_needs_a_scheme_reason(uk_fr: Scheme) -> None:

@@ -34,7 +34,9 @@ def test_uk_fr_2025_carries_the_treaty_values() -> None:
 
 def test_every_value_of_the_uk_fr_file_names_its_source() -> None:
     lines = (BUNDLED / "uk-fr-2025.toml").read_text(encoding="utf-8").splitlines()
-    values = [line for line in lines if "=" in line and not line.lstrip().startswith("#") and line.strip()[-1] not in "[("]
+    values = [
+        line for line in lines if "=" in line and not line.lstrip().startswith("#") and line.strip()[-1] not in "[("
+    ]
     unsourced = [line for line in values if "#" not in line and not line.strip().startswith('"')]
     assert unsourced == []
 
@@ -61,8 +63,16 @@ def test_version_is_a_content_hash_that_ignores_comments() -> None:
         (("weekly_level = 50", "weekly_level = -5"), "parity.weekly_level", "greater than 0"),
         (("tolerance = 25", "tolerance = 25\nsurprise = 1"), "parity.surprise", "Extra inputs"),
         (("start = 2025-08-06", "start = 2026-08-06"), "in_force", "end must not be before start"),
-        (('request = { amount = 14, unit = "calendar_days" }', 'request = { amount = 14, unit = "fortnights" }'), "returns.deadlines.request.unit", "Input should be"),
-        (("high_grant_rate_nationality = 4.0", "high_grant_rate_nationality = -1.0"), "admissions.priority.weights", "greater than or equal to 0"),
+        (
+            ('request = { amount = 14, unit = "calendar_days" }', 'request = { amount = 14, unit = "fortnights" }'),
+            "returns.deadlines.request.unit",
+            "Input should be",
+        ),
+        (
+            ("high_grant_rate_nationality = 4.0", "high_grant_rate_nationality = -1.0"),
+            "admissions.priority.weights",
+            "greater than or equal to 0",
+        ),
     ],
 )
 def test_bad_values_are_refused_naming_the_field(edit: tuple[str, str], field: str, reason: str) -> None:
@@ -80,7 +90,9 @@ def test_syntax_errors_name_the_line() -> None:
 
 def test_validate_command_exits_non_zero_naming_the_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text((BUNDLED / "uk-fr-2025.toml").read_text(encoding="utf-8").replace("weekly_level = 50", "weekly_level = 0"))
+    bad.write_text(
+        (BUNDLED / "uk-fr-2025.toml").read_text(encoding="utf-8").replace("weekly_level = 50", "weekly_level = 0")
+    )
     runner = CliRunner()
     refused = runner.invoke(app, ["scheme", "validate", str(bad)])
     accepted = runner.invoke(app, ["scheme", "validate", "uk-fr-2025"])
