@@ -26,7 +26,8 @@ def database(url: str, *, migrate: bool = True) -> Engine:
 
 
 def build_services(settings: Settings, clock: Clock | None = None, engine: Engine | None = None) -> Services:
-    services = Services(uow=SqlUnitOfWorkFactory(engine or database(settings.database_url)), clock=clock or SystemClock())
+    engine = engine or database(settings.database_url)
+    services = Services(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock())
     for reference in settings.schemes:
         services.register(load_scheme(reference))
     return services
