@@ -1,0 +1,110 @@
+"""Command functions for the main CLI: `parity simulate SCENARIO --out DIR` and `parity backtest`.
+
+They are plain Typer-compatible functions; `parity.cli` registers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parity.scheme import load_scheme
+from parity.simulate.backtest import FITTED, BacktestResult, run_backtest
+from parity.simulate.engine import ProgressCallback, simulate
+from parity.simulate.errors import ScenarioError
+from parity.simulate.inputs import resolve
+from parity.simulate.outputs import RunLabel, print_summary, write_outputs
+from parity.simulate.scenario import load_scenario
+from parity.simulate.summary import summary_metrics
+
+DEFAULT_REPLICATIONS = 1000
+DEFAULT_SEED = 20250806  # the day the scheme came into force
+INVALID_INPUT = 2
+
+
+def simulate_command(
+    scenario: Annotated[str, typer.Argument(help="A bundled scenario id (e.g. uk-fr-2025-pilot) or a TOML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for weekly.csv, charts and summary.json.")],
+    replications: Annotated[int, typer.Option(min=1, help="Independent replications to run.")] = DEFAULT_REPLICATIONS,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same results.")] = DEFAULT_SEED,
+) -> None:
+    """Run a scenario many times and write its weekly results, summary and charts."""
+    console = Console()
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(INVALID_INPUT) from error
+    inputs = resolve(loaded)
+    with _progress(console, f"Simulating {loaded.id}") as advance:
+        trajectories = simulate(inputs, replications, seed, advance)
+    metrics = summary_metrics(trajectories, inputs.tolerance, inputs.admissions_per_return)
+    label = RunLabel.of(trajectories, seed)
+    print_summary(console, metrics, label)
+    for path in write_outputs(trajectories, metrics, label, out):
+        console.print(f"wrote {path}")
+
+
+def backtest_command(
+    replications: Annotated[int, typer.Option(min=1, help="Independent replications to run.")] = DEFAULT_REPLICATIONS,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same results.")] = DEFAULT_SEED,
+) -> None:
+    """Compare the pilot scenario on real arrivals with the returns and admissions reported up to November 2025."""
+    console = Console()
+    with console.status("Running the backtest"):
+        result = run_backtest(replications, seed)
+    console.print(backtest_table(result))
+    held_out, fitted = result.mean_absolute_error(held_out=True), result.mean_absolute_error(held_out=False)
+    console.print(
+        f"Mean absolute error, held-out rows: returns {held_out[0]:.1f}, admissions {held_out[1]:.1f} people; "
+        f"rows used for fitting: returns {fitted[0]:.1f}, admissions {fitted[1]:.1f} people."
+    )
+    console.print("Parameters fitted on reported rows (everything else is documented or assumed in the scenario file):")
+    for parameter, rows in FITTED.items():
+        console.print(f"  {parameter}: {', '.join(day.isoformat() for day in rows)}")
+
+
+def backtest_table(result: BacktestResult) -> Table:
+    scheme = load_scheme(result.scenario.scheme)
+    table = Table(
+        title=f"Backtest of {result.scenario.id} (scheme version {scheme.version}), "
+        f"{result.replications:,} replications, seed {result.seed}",
+        caption="Returns, Admitted: as reported (~: approximate date); simulated: mean [90% interval]; "
+        "error: simulated mean - reported; Fitted: the row was used to set a parameter",
+    )
+    table.add_column("As of", no_wrap=True)
+    for column in ("Fitted", "Returns", "simulated", "error", "Admitted", "simulated", "error"):
+        table.add_column(column, justify="right")
+    for row in result.rows:
+        as_of = row.reported.as_of.isoformat() + (" ~" if row.reported.precision == "approx" else "")
+        table.add_row(
+            as_of,
+            "yes" if row.fitted_on else "no",
+            str(row.reported.returns),
+            f"{float(row.returns.mean):.1f} [{float(row.returns.p05):.0f}-{float(row.returns.p95):.0f}]",
+            f"{row.returns_error:+.1f}",
+            str(row.reported.admissions),
+            f"{float(row.admissions.mean):.1f} [{float(row.admissions.p05):.0f}-{float(row.admissions.p95):.0f}]",
+            f"{row.admissions_error:+.1f}",
+        )
+    return table
+
+
+@contextmanager
+def _progress(console: Console, description: str) -> Iterator[ProgressCallback]:
+    """Rich progress over the simulated days; yields the engine's progress callback."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("days"))
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance

@@ -1,0 +1,161 @@
+"""What a simulation leaves behind: the summary table, `weekly.csv`, `weekly_detail.csv`, `summary.json` and
+charts (PNG and SVG). Every output that depends on an assumption (the behavioural response) states it."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+from numpy.typing import NDArray
+
+mpl.use("Agg")  # files only, never a window: this runs on servers and in CI
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from rich.console import Console
+from rich.table import Table
+
+from parity.simulate.engine import Trajectories
+from parity.simulate.summary import (
+    WEEKLY_CSV_COLUMNS,
+    WEEKLY_DETAIL_COLUMNS,
+    Band,
+    Metric,
+    weekly_bands,
+)
+
+CHART_NAME = "simulation"
+
+
+@dataclass(frozen=True)
+class RunLabel:
+    """Who ran what, printed on every output so a chart or file can be traced back to its run."""
+
+    scenario_id: str
+    scheme_version: str
+    replications: int
+    seed: int
+    assumptions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, trajectories: Trajectories, seed: int) -> RunLabel:
+        return cls(
+            trajectories.scenario_id,
+            trajectories.scheme_version,
+            trajectories.replications,
+            seed,
+            trajectories.assumptions,
+        )
+
+    def title(self) -> str:
+        return (
+            f"{self.scenario_id} (scheme version {self.scheme_version}): "
+            f"{self.replications:,} replications, seed {self.seed}"
+        )
+
+
+def summary_table(metrics: list[Metric], label: RunLabel) -> Table:
+    table = Table(title=label.title(), caption="\n".join(label.assumptions) or None)
+    table.add_column("Measure")
+    table.add_column("Mean", justify="right")
+    table.add_column("90% interval", justify="right")
+    for metric in metrics:
+        mean, low, high = (float(metric.value.mean), float(metric.value.p05), float(metric.value.p95))
+        table.add_row(metric.label, metric.render(mean), f"{metric.render(low)} - {metric.render(high)}")
+    return table
+
+
+def print_summary(console: Console, metrics: list[Metric], label: RunLabel) -> None:
+    console.print(summary_table(metrics, label))
+
+
+def write_outputs(trajectories: Trajectories, metrics: list[Metric], label: RunLabel, out: Path) -> list[Path]:
+    """Write every file of a run into `out` (created if needed); returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        _write_weekly(trajectories, WEEKLY_CSV_COLUMNS, out / "weekly.csv", label),
+        _write_weekly(trajectories, WEEKLY_DETAIL_COLUMNS, out / "weekly_detail.csv", label),
+        _write_summary_json(metrics, label, out / "summary.json"),
+    ]
+    return written + _write_charts(trajectories, label, out)
+
+
+def _write_weekly(trajectories: Trajectories, names: tuple[str, ...], path: Path, label: RunLabel) -> Path:
+    bands = weekly_bands(trajectories, names)
+    header = ["week_start", *names, *(f"{name}_{bound}" for name in names for bound in ("p05", "p95"))]
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        for week, start in enumerate(trajectories.week_starts):
+            means = [f"{bands[name].mean[week]:.2f}" for name in names]
+            bounds = [f"{getattr(bands[name], bound)[week]:.0f}" for name in names for bound in ("p05", "p95")]
+            writer.writerow([start.isoformat(), *means, *bounds])
+    if label.assumptions:
+        # A side file, so the CSV stays plain for readers that do not skip comment lines.
+        path.with_suffix(".assumptions.txt").write_text("\n".join(label.assumptions) + "\n", encoding="utf-8")
+    return path
+
+
+def _write_summary_json(metrics: list[Metric], label: RunLabel, path: Path) -> Path:
+    document = {
+        "scenario": label.scenario_id,
+        "scheme_version": label.scheme_version,
+        "replications": label.replications,
+        "seed": label.seed,
+        "assumptions": list(label.assumptions),
+        "measures": {
+            metric.label: {
+                "mean": float(metric.value.mean),
+                "p05": float(metric.value.p05),
+                "p95": float(metric.value.p95),
+            }
+            for metric in metrics
+        },
+    }
+    path.write_text(json.dumps(document, indent=2, allow_nan=True) + "\n", encoding="utf-8")
+    return path
+
+
+def _write_charts(trajectories: Trajectories, label: RunLabel, out: Path) -> list[Path]:
+    names = ("arrivals", "returns", "admissions", "cumulative_returns", "cumulative_admissions", "detention_occupancy")
+    bands = weekly_bands(trajectories, names)
+    weeks = np.array(trajectories.week_starts, dtype="datetime64[D]")
+    figure, axes = plt.subplots(2, 2, figsize=(12, 8), sharex=True)
+    _plot(axes[0, 0], weeks, {"arrivals": bands["arrivals"]}, "Small-boat arrivals per week")
+    _plot(
+        axes[0, 1],
+        weeks,
+        {"returns": bands["returns"], "admissions": bands["admissions"]},
+        "Returns and admissions per week",
+    )
+    _plot(
+        axes[1, 0],
+        weeks,
+        {"returns": bands["cumulative_returns"], "admissions": bands["cumulative_admissions"]},
+        "Cumulative returns and admissions",
+    )
+    _plot(axes[1, 1], weeks, {"occupancy": bands["detention_occupancy"]}, "Detention occupancy (weekly mean)")
+    figure.suptitle(label.title() + "\nlines: means; shading: 90% of replications", fontsize=10)
+    if label.assumptions:
+        figure.text(0.01, 0.005, "\n".join(label.assumptions), fontsize=8, color="darkred")
+    figure.autofmt_xdate()
+    figure.tight_layout(rect=(0, 0.04 if label.assumptions else 0, 1, 1))
+    paths = [out / f"{CHART_NAME}.png", out / f"{CHART_NAME}.svg"]
+    for path in paths:
+        figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return paths
+
+
+def _plot(axis: Axes, weeks: NDArray[np.datetime64], series: dict[str, Band], title: str) -> None:
+    for name, values in series.items():
+        (line,) = axis.plot(weeks, values.mean, label=name)
+        axis.fill_between(weeks, values.p05, values.p95, color=line.get_color(), alpha=0.2)
+    axis.set_title(title, fontsize=10)
+    axis.grid(alpha=0.3)
+    if len(series) > 1:
+        axis.legend(fontsize=8)
