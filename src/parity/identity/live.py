@@ -1,0 +1,250 @@
+"""The live check: one new record against the whole register in milliseconds.
+
+Following Splink's maintainers' advice for real-time use, candidates are found outside Splink, from an index of
+the blocking keys of ``model_input`` that we keep ourselves, and only that small slice is scored with the model's
+match weights (``scoring``). The index is two sorted arrays (key hash, register row) searched by bisection; keys
+added since the last merge wait in a small unsorted buffer so that adding one record stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from parity.identity.intake import prepare_records, rejection_reason, today_utc
+from parity.identity.model import NAME_FREQUENCY_COLUMN, IdentityModel
+from parity.identity.model_input import MODEL_ROW_SCHEMA, model_rows_table
+from parity.identity.normalise import NormalisedRecord, normalise_record
+from parity.identity.port import CandidateMatch, IdentityCheck
+from parity.identity.records import IdentityRecord, RejectedRecord
+from parity.identity.scoring import SCORED_COLUMNS, CompiledScorer, ScoredPair
+
+# Pending keys are merged into the sorted arrays once there are this many.
+_MERGE_PENDING_AT = 50_000
+# Recently added rows are folded into the settled table once there are this many (or a tenth of it).
+_SETTLE_RECENT_AT = 50_000
+# A key shared by more register records than this ("Mohammed Ahmed, Sudan") picks out nobody in particular;
+# it is skipped, and the record's other keys find its candidates. Keeps a check fast however common the name.
+MAX_BLOCK = 2_000
+# Candidates below this weight are not worth a caseworker's attention and are left out of the ranked list.
+_SHOW_FROM_WEIGHT = 0.0
+_MAX_SHOWN = 20
+
+
+class CandidateIndex:
+    """Register rows and an inverted index from blocking-key hashes to row positions."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
+        self._connection = connection or duckdb.connect()
+        # Rows live in one large single-chunk table plus a small one for recent additions: `take` on a
+        # multi-chunk table copies whole columns, which at a million rows costs more than the rest of a check.
+        self._settled: pa.Table = MODEL_ROW_SCHEMA.empty_table()
+        self._recent: pa.Table = MODEL_ROW_SCHEMA.empty_table()
+        self._size = 0
+        self._hashes: npt.NDArray[np.uint64] = np.empty(0, dtype=np.uint64)
+        self._positions: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self._pending_hashes: list[npt.NDArray[np.uint64]] = []
+        self._pending_positions: list[npt.NDArray[np.int64]] = []
+        self._pending_count = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def add(self, rows: pa.Table) -> None:
+        if rows.num_rows == 0:
+            return
+        positions = pa.array(np.arange(self._size, self._size + rows.num_rows, dtype=np.int64))
+        self._connection.register(
+            "__parity_keys", pa.table({"position": positions, "blocking_keys": rows.column("blocking_keys")})
+        )
+        try:
+            exploded = self._connection.execute(
+                "SELECT hash(key) AS h, position "
+                "FROM (SELECT unnest(blocking_keys) AS key, position FROM __parity_keys)"
+            ).fetchnumpy()
+        finally:
+            self._connection.unregister("__parity_keys")
+        self._recent = pa.concat_tables([self._recent, rows]).combine_chunks()
+        if self._recent.num_rows >= max(_SETTLE_RECENT_AT, self._settled.num_rows // 10):
+            self._settled = pa.concat_tables([self._settled, self._recent]).combine_chunks()
+            self._recent = MODEL_ROW_SCHEMA.empty_table()
+        self._size += rows.num_rows
+        self._pending_hashes.append(exploded["h"].astype(np.uint64))
+        self._pending_positions.append(exploded["position"].astype(np.int64))
+        self._pending_count += len(exploded["h"])
+        if self._pending_count >= _MERGE_PENDING_AT:
+            self._merge_pending()
+
+    def _merge_pending(self) -> None:
+        hashes = np.concatenate([self._hashes, *self._pending_hashes])
+        positions = np.concatenate([self._positions, *self._pending_positions])
+        order = np.argsort(hashes, kind="stable")
+        self._hashes, self._positions = hashes[order], positions[order]
+        self._pending_hashes, self._pending_positions, self._pending_count = [], [], 0
+
+    def _hash(self, keys: list[str]) -> npt.NDArray[np.uint64]:
+        wanted = self._connection.execute("SELECT hash(unnest($keys::VARCHAR[])) AS h", {"keys": keys}).fetchnumpy()
+        return wanted["h"].astype(np.uint64)
+
+    @property
+    def rows(self) -> pa.Table:
+        return pa.concat_tables([self._settled, self._recent])
+
+    def _take(self, positions: npt.NDArray[np.int64], columns: list[str]) -> pa.Table:
+        settled_count = self._settled.num_rows
+        parts = [self._settled.select(columns).take(pa.array(positions[positions < settled_count]))]
+        recent = positions[positions >= settled_count] - settled_count
+        if len(recent):
+            parts.append(self._recent.select(columns).take(pa.array(recent)))
+        return pa.concat_tables(parts)
+
+    def search(self, keys: list[str], columns: list[str]) -> tuple[list[str], pa.Table]:
+        """The keys small enough to search (see ``MAX_BLOCK``), and ``columns`` of the rows filed under them."""
+        if not keys or self._size == 0:
+            return [], MODEL_ROW_SCHEMA.empty_table().select(columns)
+        hashes = self._hash(keys)
+        starts = np.searchsorted(self._hashes, hashes, side="left")
+        ends = np.searchsorted(self._hashes, hashes, side="right")
+        searched = (ends - starts) <= MAX_BLOCK
+        found = [self._positions[a:b] for a, b, ok in zip(starts, ends, searched, strict=True) if ok and b > a]
+        searched_hashes = hashes[searched]
+        found.extend(
+            positions[np.isin(pending, searched_hashes)]
+            for pending, positions in zip(self._pending_hashes, self._pending_positions, strict=True)
+        )
+        usable = [key for key, ok in zip(keys, searched, strict=True) if ok]
+        if not found:
+            return usable, MODEL_ROW_SCHEMA.empty_table().select(columns)
+        return usable, self._take(np.unique(np.concatenate(found)), columns)
+
+
+class ValueFrequencies(Mapping[str, float]):
+    """Share of register records holding each value of one column, kept up to date as records are added."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._total = 0
+
+    def add(self, values: Sequence[str | None]) -> None:
+        present = [value for value in values if value is not None]
+        self._counts.update(present)
+        self._total += len(present)
+
+    def __getitem__(self, value: str) -> float:
+        count = self._counts.get(value)
+        if not count:
+            raise KeyError(value)
+        return count / self._total
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+def _biometric_verdict(probe_biometric: str | None, candidate_biometric: str | None) -> bool | None:
+    """True or False when both records carry a biometric reference (it decides); None when it cannot."""
+    if probe_biometric is None or candidate_biometric is None:
+        return None
+    return probe_biometric == candidate_biometric
+
+
+class SplinkIdentityResolver:
+    """The identity port on a trained Splink model, a warm scorer and an in-memory candidate index."""
+
+    def __init__(self, model: IdentityModel | None = None, today: date | None = None) -> None:
+        self._model = model or IdentityModel.bundled_default()
+        # Hashing the model file on every check would cost more than the check's own bookkeeping.
+        self._model_version = self._model.version
+        self._today = today or today_utc()
+        connection = duckdb.connect()
+        self._scorer = CompiledScorer(self._model, connection)
+        self._index = CandidateIndex(connection)
+        self._biometric_of: dict[str, str | None] = {}
+        self._name_frequencies = ValueFrequencies()
+
+    @property
+    def model_version(self) -> str:
+        return self._model_version
+
+    @property
+    def register_size(self) -> int:
+        return len(self._index)
+
+    def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
+        """Add records to the register; returns the ones refused, with reasons (they are not added)."""
+        prepared = prepare_records(records, self._today)
+        fresh = [r for r in prepared.usable if r.record_id not in self._biometric_of]
+        repeated = [
+            RejectedRecord(r.record_id, "record id already in the register")
+            for r in prepared.usable
+            if r.record_id in self._biometric_of
+        ]
+        rows = model_rows_table(fresh)
+        self._index.add(rows)
+        self._name_frequencies.add(rows.column(NAME_FREQUENCY_COLUMN).to_pylist())
+        self._biometric_of.update((r.record_id, r.biometric_id) for r in fresh)
+        return prepared.rejected + repeated
+
+    def check(self, record: IdentityRecord) -> IdentityCheck:
+        normalised = normalise_record(record, self._today)
+        reason = rejection_reason(normalised)
+        if reason is not None:
+            return IdentityCheck(record.record_id, self._model_version, (), 0, (*normalised.issues, reason))
+        probe = model_rows_table([normalised])
+        _, candidates = self._index.search(probe.column("blocking_keys")[0].as_py(), SCORED_COLUMNS)
+        prior_weight = self._model.prior_weight_for_register(len(self._index))
+        probe_biometric = normalised.biometric_id
+        scored = self._scorer.score(
+            probe,
+            candidates,
+            prior_weight,
+            {NAME_FREQUENCY_COLUMN: self._name_frequencies},
+            minimum_weight=_SHOW_FROM_WEIGHT,
+        )
+        scored = [
+            pair
+            for pair in scored
+            if pair.right_id != record.record_id
+            and _biometric_verdict(probe_biometric, self._biometric_of.get(pair.right_id)) is not False
+        ]
+        ranked = sorted(
+            (self._candidate(pair, probe_biometric) for pair in scored),
+            key=lambda c: (c.decided_by != "biometric", -c.match_weight, c.record_id),
+        )
+        return IdentityCheck(
+            record.record_id, self._model_version, tuple(ranked[:_MAX_SHOWN]), candidates.num_rows, normalised.issues
+        )
+
+    @property
+    def register_rows(self) -> pa.Table:
+        """The register as model rows (see ``model_input``)."""
+        return self._index.rows
+
+    def probe_row(self, normalised: NormalisedRecord) -> pa.Table:
+        """The model row a check compares, its blocking keys limited to those the check searches."""
+        probe = model_rows_table([normalised])
+        usable, _ = self._index.search(probe.column("blocking_keys")[0].as_py(), ["record_id"])
+        keys_type = MODEL_ROW_SCHEMA.field("blocking_keys").type
+        return probe.set_column(
+            probe.schema.get_field_index("blocking_keys"), "blocking_keys", pa.array([usable], keys_type)
+        )
+
+    def _candidate(self, pair: ScoredPair, probe_biometric: str | None) -> CandidateMatch:
+        biometric_match = _biometric_verdict(probe_biometric, self._biometric_of.get(pair.right_id)) is True
+        return CandidateMatch(
+            record_id=pair.right_id,
+            match_weight=pair.match_weight,
+            match_probability=pair.match_probability,
+            decided_by="biometric" if biometric_match else "match_weight",
+            above_threshold=biometric_match or pair.match_weight >= self._model.match_weight_threshold,
+            contributions=pair.contributions,
+            levels=pair.levels,
+        )

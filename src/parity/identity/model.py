@@ -1,0 +1,290 @@
+"""The Splink model: its comparisons, training, and the versioned model file.
+
+A model file is JSON: ``{"format": ..., "match_weight_threshold": ..., "splink_settings": {...}}``. Its version
+is the first 16 hex digits of the SHA-256 of its canonical JSON text, so two files with the same parameters have
+the same version and any change to a parameter or threshold changes it. Every decision stores that version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+MODEL_FORMAT = "parity-identity-model/1"
+DEFAULT_MODEL_RESOURCE = "default_model.json"
+# A pair scoring at or above this match weight (log2 Bayes factor) is proposed as the same person.
+DEFAULT_MATCH_WEIGHT_THRESHOLD = 4.0
+# The probability given to a comparison level that training never observed (see `_fill_unobserved_levels`).
+UNOBSERVED_LEVEL_PROBABILITY = 1e-3
+
+# Agreement on a common name ("Mohammed Ahmed") is weaker evidence than on a rare one: the three agreeing levels
+# are adjusted by how frequent the name's skeleton is in the register (Splink term-frequency adjustment).
+NAME_FREQUENCY_COLUMN = "skeleton_sorted"
+_NAME_FREQUENCY = {"tf_adjustment_column": NAME_FREQUENCY_COLUMN, "tf_adjustment_weight": 1.0}
+
+_NAME_LEVELS = [
+    {
+        "sql_condition": "name_sorted_l IS NULL OR name_sorted_r IS NULL",
+        "is_null_level": True,
+        "label_for_charts": "name missing",
+    },
+    {"sql_condition": "name_ordered_l = name_ordered_r", "label_for_charts": "same name", **_NAME_FREQUENCY},
+    {
+        "sql_condition": "name_sorted_l = name_sorted_r OR name_compact_l = name_compact_r",
+        "label_for_charts": "same names, other order or spacing",
+        **_NAME_FREQUENCY,
+    },
+    {
+        "sql_condition": "skeleton_sorted_l = skeleton_sorted_r",
+        "label_for_charts": "transliteration variant",
+        **_NAME_FREQUENCY,
+    },
+    {
+        # One record holds fewer of the names, in the same order: an Ethiopic father's or grandfather's name
+        # left out, a Vietnamese middle name dropped.
+        "sql_condition": "least(len(skeletons_l), len(skeletons_r)) >= 2 AND ("
+        "list_slice(skeletons_l, 1, len(skeletons_r)) = skeletons_r "
+        "OR list_slice(skeletons_r, 1, len(skeletons_l)) = skeletons_l "
+        "OR list_slice(skeletons_l, len(skeletons_l) - len(skeletons_r) + 1, len(skeletons_l)) = skeletons_r "
+        "OR list_slice(skeletons_r, len(skeletons_r) - len(skeletons_l) + 1, len(skeletons_r)) = skeletons_l)",
+        "label_for_charts": "one name contains the other",
+    },
+    {
+        # The length test is implied by the distance; it is there so that the costly distance is computed only
+        # for pairs that can pass it (the same holds for the other edit-distance levels).
+        "sql_condition": "abs(length(name_sorted_l) - length(name_sorted_r)) <= 1 "
+        "AND damerau_levenshtein(name_sorted_l, name_sorted_r) <= 1",
+        "label_for_charts": "one-letter difference",
+    },
+    {
+        # Short skeletons ("amr", "amd") differ by one letter between unrelated names; long ones rarely do.
+        "sql_condition": "least(length(skeleton_sorted_l), length(skeleton_sorted_r)) >= 8 "
+        "AND abs(length(skeleton_sorted_l) - length(skeleton_sorted_r)) <= 1 "
+        "AND damerau_levenshtein(skeleton_sorted_l, skeleton_sorted_r) <= 1",
+        "label_for_charts": "one-letter difference after transliteration",
+    },
+    {
+        # The pattern of siblings and of a heavily misspelt own name alike; the data decide its weight.
+        "sql_condition": "len(list_intersect(list_distinct(skeletons_l), list_distinct(skeletons_r))) >= 2",
+        "label_for_charts": "two names shared",
+    },
+    {"sql_condition": "len(list_intersect(skeletons_l, skeletons_r)) >= 1", "label_for_charts": "one name shared"},
+    {"sql_condition": "ELSE", "label_for_charts": "different names"},
+]
+
+_DOB_LEVELS = [
+    {
+        "sql_condition": "dob_l IS NULL OR dob_r IS NULL",
+        "is_null_level": True,
+        "label_for_charts": "date of birth unknown",
+    },
+    {"sql_condition": "dob_l = dob_r AND NOT dob_placeholder_l", "label_for_charts": "same date"},
+    {"sql_condition": "dob_l = dob_r", "label_for_charts": "same 1 January placeholder"},
+    {
+        "sql_condition": "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND (dob_placeholder_l OR dob_placeholder_r)",
+        "label_for_charts": "same year, one a placeholder",
+    },
+    {
+        # An age estimated a year apart on two occasions.
+        "sql_condition": "dob_placeholder_l AND dob_placeholder_r "
+        "AND abs(CAST(substr(dob_l, 1, 4) AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) = 1",
+        "label_for_charts": "placeholders one year apart",
+    },
+    {
+        # Typing errors in a real date; between placeholders a one-digit difference is a different year.
+        "sql_condition": "NOT dob_placeholder_l AND NOT dob_placeholder_r AND (damerau_levenshtein(dob_l, dob_r) <= 1 "
+        "OR (substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+        "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)))",
+        "label_for_charts": "one digit or day and month swapped",
+    },
+    {
+        "sql_condition": "abs(CAST(substr(dob_l, 1, 4) AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) <= 2",
+        "label_for_charts": "within two years",
+    },
+    {"sql_condition": "ELSE", "label_for_charts": "different dates"},
+]
+
+
+def _exact_comparison(column: str, label: str) -> dict[str, Any]:
+    return {
+        "output_column_name": column,
+        "comparison_levels": [
+            {
+                "sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL",
+                "is_null_level": True,
+                "label_for_charts": f"{label} missing",
+            },
+            {"sql_condition": f"{column}_l = {column}_r", "label_for_charts": f"same {label}"},
+            {"sql_condition": "ELSE", "label_for_charts": f"different {label}"},
+        ],
+    }
+
+
+_DOCUMENT_LEVELS = [
+    {
+        "sql_condition": "document_number_l IS NULL OR document_number_r IS NULL",
+        "is_null_level": True,
+        "label_for_charts": "document missing",
+    },
+    {"sql_condition": "document_number_l = document_number_r", "label_for_charts": "same document"},
+    {
+        "sql_condition": "abs(length(document_number_l) - length(document_number_r)) <= 1 "
+        "AND damerau_levenshtein(document_number_l, document_number_r) <= 1",
+        "label_for_charts": "one character differs",
+    },
+    {"sql_condition": "ELSE", "label_for_charts": "different document"},
+]
+
+
+def untrained_settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="record_id",
+        comparisons=[
+            {"output_column_name": "name", "comparison_levels": _NAME_LEVELS},
+            {"output_column_name": "dob", "comparison_levels": _DOB_LEVELS},
+            _exact_comparison("nationality", "nationality"),
+            _exact_comparison("sex", "sex"),
+            {"output_column_name": "document_number", "comparison_levels": _DOCUMENT_LEVELS},
+        ],
+        blocking_rules_to_generate_predictions=[block_on("blocking_keys", arrays_to_explode=["blocking_keys"])],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+    )
+
+
+@dataclass(frozen=True)
+class IdentityModel:
+    """A trained model: Splink settings with m and u probabilities, and the threshold decisions use.
+
+    The prior (``probability_two_random_records_match``) in ``splink_settings`` holds for a register of
+    ``reference_register_size`` records. The chance that a random register record is the same person as a given
+    record falls as the register grows (each person has a handful of records however large the register), so
+    ``settings_for_register`` rescales it; without that, a threshold tuned on one register size merges too
+    eagerly in a larger register and misses too much in a smaller one.
+    """
+
+    splink_settings: dict[str, Any]
+    match_weight_threshold: float
+    reference_register_size: int
+
+    def to_json(self) -> str:
+        document = {
+            "format": MODEL_FORMAT,
+            "match_weight_threshold": self.match_weight_threshold,
+            "reference_register_size": self.reference_register_size,
+            "splink_settings": self.splink_settings,
+        }
+        return json.dumps(document, sort_keys=True, indent=1)
+
+    def prior_for_register(self, register_size: int) -> float:
+        reference_prior = float(self.splink_settings["probability_two_random_records_match"])
+        scaled = reference_prior * (self.reference_register_size - 1) / max(register_size - 1, 1)
+        return min(scaled, 0.5)
+
+    def prior_weight_for_register(self, register_size: int) -> float:
+        prior = self.prior_for_register(register_size)
+        return math.log2(prior / (1 - prior))
+
+    def settings_for_register(self, register_size: int) -> dict[str, Any]:
+        """Splink settings with the prior for a register of ``register_size`` records."""
+        return {**self.splink_settings, "probability_two_random_records_match": self.prior_for_register(register_size)}
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:16]
+
+    def save(self, directory_or_file: Path) -> Path:
+        """Write the model; given a directory, the file is named after the version."""
+        target = directory_or_file
+        if target.is_dir():
+            target = target / f"identity-model-{self.version}.json"
+        target.write_text(self.to_json() + "\n", encoding="utf-8")
+        return target
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "<model>") -> IdentityModel:
+        document = json.loads(text)
+        if not isinstance(document, dict) or document.get("format") != MODEL_FORMAT:
+            raise ValueError(f"{source} is not a {MODEL_FORMAT} model file")
+        return cls(
+            splink_settings=document["splink_settings"],
+            match_weight_threshold=float(document["match_weight_threshold"]),
+            reference_register_size=int(document["reference_register_size"]),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> IdentityModel:
+        return cls.from_json(path.read_text(encoding="utf-8"), str(path))
+
+    @classmethod
+    def bundled_default(cls) -> IdentityModel:
+        text = resources.files("parity.identity.models").joinpath(DEFAULT_MODEL_RESOURCE).read_text(encoding="utf-8")
+        return cls.from_json(text, DEFAULT_MODEL_RESOURCE)
+
+
+def train_model(
+    rows: pa.Table,
+    labels: list[str] | None = None,
+    *,
+    seed: int = 7,
+    max_pairs_for_u: float = 2e6,
+    match_weight_threshold: float = DEFAULT_MATCH_WEIGHT_THRESHOLD,
+) -> IdentityModel:
+    """Estimate the model from model rows (see ``model_input``).
+
+    With ``labels`` (the true person of each row, as the synthetic generator provides), m probabilities come
+    from the labelled pairs and the prior from the labelled pair count; without them, from expectation
+    maximisation over blocked pairs. u probabilities always come from random pairs.
+    """
+    db_api = DuckDBAPI(duckdb.connect())
+    training_rows = rows if labels is None else rows.append_column("true_person_id", pa.array(labels, pa.string()))
+    linker = Linker(db_api.register(training_rows), untrained_settings(), log_level=logging.WARNING)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
+    if labels is None:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("name_sorted", "dob"), block_on("document_number")], recall=0.7
+        )
+        # Each comparison is estimated under a rule that does not block on it.
+        for rule in (block_on("dob"), block_on("name_sorted"), block_on("document_number")):
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    else:
+        linker.training.estimate_m_from_label_column("true_person_id")
+    settings = linker.misc.save_model_to_json()
+    # A random per-run identifier would give two identical trainings different versions.
+    settings.pop("linker_uid", None)
+    if labels is not None:
+        settings["probability_two_random_records_match"] = _share_of_pairs_that_match(labels)
+    _fill_unobserved_levels(settings)
+    return IdentityModel(settings, match_weight_threshold, reference_register_size=rows.num_rows)
+
+
+def _fill_unobserved_levels(settings: dict[str, Any]) -> None:
+    """Give levels never seen in training a small probability instead of none.
+
+    Splink leaves such a level untrained, and a level that never occurred among true matches (a different sex,
+    say) would otherwise carry no evidence at all; real registers do contain those errors.
+    """
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            level.setdefault("m_probability", UNOBSERVED_LEVEL_PROBABILITY)
+            level.setdefault("u_probability", UNOBSERVED_LEVEL_PROBABILITY)
+
+
+def _share_of_pairs_that_match(labels: list[str]) -> float:
+    matching_pairs = sum(n * (n - 1) // 2 for n in Counter(labels).values())
+    all_pairs = len(labels) * (len(labels) - 1) // 2
+    return max(matching_pairs, 1) / max(all_pairs, 1)

@@ -1,0 +1,72 @@
+"""The identity port: what the rest of Parity may ask of identity resolution, and a null implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from parity.identity.records import IdentityRecord, RejectedRecord
+
+# How a candidate's standing was decided: by the model's match weight, or by fingerprints on both records,
+# which decide on their own (a match when the references agree; such a candidate is never offered when they differ).
+DecisionBasis = Literal["match_weight", "biometric"]
+
+
+@dataclass(frozen=True)
+class CandidateMatch:
+    """A register record that may be the same person as the record checked. A flag for a person to decide."""
+
+    record_id: str
+    match_weight: float
+    match_probability: float
+    decided_by: DecisionBasis
+    above_threshold: bool
+    # Each field's contribution (log2 Bayes factor) to the match weight, and the comparison level it fell in.
+    contributions: dict[str, float]
+    levels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    """The result of checking one record against the register, best candidate first."""
+
+    record_id: str
+    model_version: str
+    candidates: tuple[CandidateMatch, ...]
+    candidates_considered: int
+    issues: tuple[str, ...] = field(default=())
+
+    @property
+    def flagged(self) -> tuple[CandidateMatch, ...]:
+        return tuple(c for c in self.candidates if c.above_threshold)
+
+
+class IdentityResolver(Protocol):
+    """Finds register records that may belong to the same person as a new record."""
+
+    @property
+    def model_version(self) -> str: ...
+
+    def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
+        """Add records to the register searched by later checks; returns those refused, with reasons."""
+        ...
+
+    def check(self, record: IdentityRecord) -> IdentityCheck:
+        """Candidates for ``record`` in the register, ranked; the record itself is not added."""
+        ...
+
+
+class NullIdentityResolver:
+    """Finds nothing. For local runs and tests that do not exercise identity resolution."""
+
+    model_version = "none"
+
+    def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
+        del records
+        return []
+
+    def check(self, record: IdentityRecord) -> IdentityCheck:
+        return IdentityCheck(
+            record_id=record.record_id, model_version=self.model_version, candidates=(), candidates_considered=0
+        )

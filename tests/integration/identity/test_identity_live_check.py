@@ -1,0 +1,113 @@
+import logging
+from dataclasses import replace
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+import pytest
+from splink import DuckDBAPI, Linker
+
+from parity.identity import IdentityRecord, SplinkIdentityResolver
+from parity.identity.generator import LabelledRecord
+from parity.identity.intake import prepare_records
+from parity.identity.model import NAME_FREQUENCY_COLUMN, IdentityModel
+from parity.identity.model_input import model_rows_table
+from parity.identity.scoring import CompiledScorer
+
+TODAY = date(2026, 1, 1)
+
+RETURNEE = IdentityRecord(
+    "returned-2025-09", "Hossein", "Rezaei", date(1994, 3, 17), "IRN", "M", "K1234567", "FP-iran-1"
+)
+
+
+@pytest.fixture(scope="module")
+def resolver(model: IdentityModel, labelled_register: list[LabelledRecord]) -> SplinkIdentityResolver:
+    resolver = SplinkIdentityResolver(model, today=TODAY)
+    resolver.add([labelled.record for labelled in labelled_register])
+    resolver.add([RETURNEE])
+    return resolver
+
+
+def test_a_recrossing_under_another_spelling_finds_the_returnee_first(resolver: SplinkIdentityResolver) -> None:
+    recrossing = IdentityRecord("arrival-2025-10", "Rezai", "Hosein", date(1994, 3, 17), "IRN", "M")
+    result = resolver.check(recrossing)
+    best = result.candidates[0]
+    assert best.record_id == RETURNEE.record_id
+    assert best.above_threshold
+    assert best.decided_by == "match_weight"
+    assert set(best.contributions) == {"name", "dob", "nationality", "sex", "document_number"}
+    assert best.contributions["dob"] > 0
+    assert result.model_version == resolver.model_version
+
+
+def test_matching_fingerprints_decide_even_when_every_other_field_differs(resolver: SplinkIdentityResolver) -> None:
+    disguised = IdentityRecord("arrival-2", "Dawit", "Tekle", None, "ERI", "M", biometric_id=RETURNEE.biometric_id)
+    best = resolver.check(disguised).candidates[0]
+    assert best.record_id == RETURNEE.record_id
+    assert best.decided_by == "biometric"
+    assert best.above_threshold
+
+
+def test_different_fingerprints_decide_against_an_otherwise_identical_record(resolver: SplinkIdentityResolver) -> None:
+    namesake = replace(RETURNEE, record_id="arrival-3", biometric_id="FP-someone-else")
+    assert RETURNEE.record_id not in {c.record_id for c in resolver.check(namesake).candidates}
+    without_fingerprints = replace(RETURNEE, record_id="arrival-4", biometric_id=None)
+    assert resolver.check(without_fingerprints).candidates[0].record_id == RETURNEE.record_id
+
+
+def test_a_record_with_nothing_to_match_on_is_refused_with_a_reason(resolver: SplinkIdentityResolver) -> None:
+    empty = IdentityRecord("arrival-5", " ", "", None, "", "")
+    result = resolver.check(empty)
+    assert result.candidates == ()
+    assert any("too little to match on" in issue for issue in result.issues)
+
+
+def test_compiled_scorer_gives_splinks_own_match_weights(
+    model: IdentityModel, labelled_register: list[LabelledRecord]
+) -> None:
+    rows = model_rows_table(prepare_records([r.record for r in labelled_register[:300]], TODAY).usable)
+    settings = model.settings_for_register(rows.num_rows)
+    connection = duckdb.connect()
+    db_api = DuckDBAPI(connection)
+    linker = Linker(db_api.register(rows), settings, log_level=logging.WARNING)
+    frequencies = linker.table_management.compute_tf_table(NAME_FREQUENCY_COLUMN).as_record_list()
+    lookup = {row[NAME_FREQUENCY_COLUMN]: row[f"tf_{NAME_FREQUENCY_COLUMN}"] for row in frequencies}
+    # A probe whose name occurs more than once, so that the term-frequency adjustment is exercised too.
+    names = rows.column(NAME_FREQUENCY_COLUMN).to_pylist()
+    probe = next(i for i, name in enumerate(names) if names.count(name) > 1)
+    left, right = rows.slice(probe, 1), rows
+    splink_weights = {
+        row["record_id_r"]: row["match_weight"]
+        for row in linker.inference.score_pairs(left.to_pylist(), right.to_pylist()).as_record_list()
+    }
+    prior_weight = model.prior_weight_for_register(rows.num_rows)
+    ours = CompiledScorer(model).score(left, right, prior_weight, {NAME_FREQUENCY_COLUMN: lookup})
+    assert len(ours) == len(splink_weights) == rows.num_rows
+    for pair in ours:
+        assert pair.match_weight == pytest.approx(splink_weights[pair.right_id], abs=1e-9)
+    assert max(pair.match_weight for pair in ours) > model.match_weight_threshold
+
+
+def test_scorer_refuses_a_model_with_untrained_levels(model: IdentityModel) -> None:
+    settings = {**model.splink_settings, "comparisons": [dict(c) for c in model.splink_settings["comparisons"]]}
+    first = settings["comparisons"][0]
+    first["comparison_levels"] = [
+        {k: v for k, v in lvl.items() if k != "m_probability"} for lvl in first["comparison_levels"]
+    ]
+    with pytest.raises(ValueError, match="untrained"):
+        CompiledScorer(IdentityModel(settings, model.match_weight_threshold, model.reference_register_size))
+
+
+def test_empty_register_finds_nothing(model: IdentityModel) -> None:
+    assert SplinkIdentityResolver(model, today=TODAY).check(RETURNEE).candidates == ()
+
+
+def test_records_added_one_at_a_time_are_found(model: IdentityModel) -> None:
+    resolver = SplinkIdentityResolver(model, today=TODAY)
+    resolver.add([RETURNEE])
+    resolver.add([replace(RETURNEE, record_id="other", given_names="Ali", family_name="Karimi", biometric_id=None)])
+    assert resolver.register_size == 2
+    found = resolver.check(replace(RETURNEE, record_id="probe", biometric_id=None)).candidates
+    assert found[0].record_id == RETURNEE.record_id
+    assert pa.array([c.match_weight for c in found]).type == pa.float64()
