@@ -16,7 +16,7 @@ from rich.table import Table
 from parity.bootstrap import build_services, database
 from parity.config import Settings
 from parity.domain.errors import DomainError
-from parity.scheme import SchemeError, bundled_scheme_ids, load_scheme
+from parity.scheme import Scheme, SchemeError, bundled_scheme_ids, load_scheme
 from parity.services.arrivals_csv import ArrivalsFileRejected, parse_arrivals_csv
 from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
 from parity.services.context import Services, SettableClock
@@ -51,6 +51,13 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _load_scheme(reference: str) -> Scheme:
+    try:
+        return load_scheme(reference)
+    except SchemeError as error:
+        raise _fail(str(error)) from None
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
@@ -62,20 +69,14 @@ def db_upgrade() -> None:
 @scheme_app.command("validate")
 def scheme_validate(reference: Annotated[str, typer.Argument(help="Scheme file path or bundled id")]) -> None:
     """Check a scheme file; exits non-zero naming each bad field and why."""
-    try:
-        scheme = load_scheme(reference)
-    except SchemeError as error:
-        raise _fail(str(error)) from None
+    scheme = _load_scheme(reference)
     console.print(f"{scheme.id} is valid (version {scheme.version}).")
 
 
 @scheme_app.command("show")
 def scheme_show(reference: Annotated[str, typer.Argument(help="Scheme file path or bundled id")]) -> None:
     """Print a scheme's rules as validated, with its version."""
-    try:
-        scheme = load_scheme(reference)
-    except SchemeError as error:
-        raise _fail(str(error)) from None
+    scheme = _load_scheme(reference)
     console.print_json(json.dumps({"version": scheme.version, **scheme.model_dump(mode="json")}))
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from tests.builders import action, admission_case, family, utc
 
-from parity.domain.admissions import AdmissionStatus
+from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.errors import DeadlinePassed, InvalidCommand, LedgerLimitReached, NotEligible
 from parity.domain.ledger import Ledger, week_start
 from parity.scheme import Scheme
@@ -22,6 +22,18 @@ def confirmed(scheme: Scheme, at_hour: int = 20):  # type: ignore[no-untyped-def
         scheme,
     )
     return case
+
+
+def security_cleared(scheme: Scheme, case: AdmissionCase) -> None:
+    """Take a location-confirmed family through eligibility, invitation, biometrics and security checks."""
+    steps = [
+        ("find_eligible", {}),
+        ("invite", {}),
+        ("enrol_biometrics", {"documents_match": True}),
+        ("clear_security", {}),
+    ]
+    for kind, payload in steps:
+        case.record(action(scheme, kind, utc(2025, 9, 5), **payload), scheme)
 
 
 def test_rule_14_expression_of_interest_outside_a_window_is_invalid(uk_fr: Scheme) -> None:
@@ -53,13 +65,7 @@ def test_rule_15_main_applicant_must_be_adult(uk_fr: Scheme) -> None:
 
 def test_rule_16_prior_irregular_entry_bars_even_after_invitation(uk_fr: Scheme) -> None:
     case = confirmed(uk_fr)
-    for kind, payload in [
-        ("find_eligible", {}),
-        ("invite", {}),
-        ("enrol_biometrics", {"documents_match": True}),
-        ("clear_security", {}),
-    ]:
-        case.record(action(uk_fr, kind, utc(2025, 9, 5), **payload), uk_fr)
+    security_cleared(uk_fr, case)
     case.record(
         action(
             uk_fr,
@@ -85,14 +91,8 @@ def test_rule_18_documents_must_match_stage_one(uk_fr: Scheme) -> None:
 
 def test_rules_19_and_20_clearance_valid_3_months_and_one_refusal_voids_the_family(uk_fr: Scheme) -> None:
     case = confirmed(uk_fr)
-    for kind, payload in [
-        ("find_eligible", {}),
-        ("invite", {}),
-        ("enrol_biometrics", {"documents_match": True}),
-        ("clear_security", {}),
-        ("issue_entry_clearance", {}),
-    ]:
-        case.record(action(uk_fr, kind, utc(2025, 9, 5), **payload), uk_fr)
+    security_cleared(uk_fr, case)
+    case.record(action(uk_fr, "issue_entry_clearance", utc(2025, 9, 5)), uk_fr)
     expiry = case.deadline(uk_fr, "entry_clearance_expiry")
     assert expiry is not None
     assert expiry.due_at == utc(2025, 12, 6, 0)  # 5 Dec closes (GMT)

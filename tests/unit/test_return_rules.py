@@ -10,7 +10,6 @@ from parity.domain.errors import DeadlinePassed, IllegalTransition, InvalidComma
 from parity.domain.people import AgeStatus
 from parity.domain.returns import RETURN_TRANSITIONS, ReturnStatus
 from parity.scheme import Scheme
-from parity.scheme.model import ReturnGround
 
 
 def test_rule_1_scope_needs_a_ground(uk_fr: Scheme) -> None:
@@ -210,4 +209,3 @@ def test_every_status_is_reachable_and_closed_statuses_allow_nothing_but_none() 
     assert RETURN_TRANSITIONS.statuses() == set(ReturnStatus)
     for closed in (ReturnStatus.RETURNED, ReturnStatus.REFUSED, ReturnStatus.INELIGIBLE):
         assert RETURN_TRANSITIONS.allowed(closed) == set()
-    assert ReturnGround.SEA_RESCUE.value == "sea_rescue"

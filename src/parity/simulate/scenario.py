@@ -14,9 +14,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from parity.scheme import Scheme, SchemeError, load_scheme
+from parity.scheme.model import Strict
 from parity.simulate.arrivals import data_range
 from parity.simulate.errors import ScenarioError
 
@@ -25,10 +26,6 @@ BUNDLED_PACKAGE = "parity.simulate.bundled"
 Probability = Annotated[float, Field(ge=0, le=1)]
 NonNegative = Annotated[float, Field(ge=0)]
 Days = Annotated[int, Field(ge=1, le=365, description="A duration in whole calendar days.")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Weekday(StrEnum):
