@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import statistics
 import time
 from datetime import date
@@ -22,6 +23,7 @@ import pandas as pd
 import recordlinkage as rl
 from splink import DuckDBAPI, Linker
 
+from parity.identity.batch import relink
 from parity.identity.evaluation import evaluate_records
 from parity.identity.generator import generate_records
 from parity.identity.intake import prepare_records
@@ -30,7 +32,6 @@ from parity.identity.metrics import linkage_metrics
 from parity.identity.model import NAME_FREQUENCY_COLUMN, IdentityModel, train_model
 from parity.identity.model_input import model_rows_table
 from parity.identity.records import IdentityRecord
-from parity.identity.relink import relink
 
 TODAY = date(2026, 1, 1)
 FEBRL_DIR = Path("/work/shared/data/record-linkage-benchmarks/febrl")
@@ -112,8 +113,11 @@ def batch(register_size: int, model: IdentityModel) -> None:
     elapsed = time.perf_counter() - started
     truth = {r.record.record_id: r.true_person_id for r in labelled}
     metrics = linkage_metrics(result.cluster_of, truth)
+    # ru_maxrss is in KiB on Linux: the process's peak resident memory, generation included.
+    peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
-        f"[{register_size:,}] batch re-link in {elapsed:.1f} s ({len(result.links):,} links); {metrics.summary_line()}"
+        f"[{register_size:,}] batch re-link in {elapsed:.1f} s ({len(result.links):,} links); "
+        f"peak memory {peak_gib:.1f} GiB; {metrics.summary_line()}"
     )
 
 
@@ -189,11 +193,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--million", action="store_true", help="also run the 1,000,000-record register (live check)")
     parser.add_argument("--million-only", action="store_true", help="only the 1,000,000-record live check")
+    parser.add_argument("--accuracy-only", action="store_true", help="only the generator and FEBRL accuracy")
+    parser.add_argument("--batch-only", type=int, metavar="RECORDS", help="only batch re-linking of this many records")
     parser.add_argument("--probes", type=int, default=200)
     parser.add_argument("--stock-probes", type=int, default=10)
     arguments = parser.parse_args()
     model = IdentityModel.bundled_default()
     print(f"model {model.version}")
+    if arguments.batch_only:
+        batch(arguments.batch_only, model)
+        return
+    if arguments.accuracy_only:
+        generator_accuracy(model)
+        febrl()
+        return
     if not arguments.million_only:
         generator_accuracy(model)
         febrl()

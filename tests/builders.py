@@ -13,7 +13,10 @@ from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, Identit
 from parity.domain.returns import ReturnCase
 from parity.scheme import Scheme
 from parity.scheme.model import ReturnGround
-from parity.services.intake import PersonInput
+from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
+from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
+from parity.services.context import Services
+from parity.services.intake import PersonInput, RecordArrival, record_arrival
 
 _ids = itertools.count()
 
@@ -81,3 +84,59 @@ def admission_case(scheme: Scheme, submitted_at: datetime, members: tuple[Applic
     case = AdmissionCase(f"f{next(_ids)}", f"FAM-{next(_ids)}", "2025-pilot", submitted_at, members)
     case.record(action(scheme, "submit_expression_of_interest", submitted_at), scheme)
     return case
+
+
+def arrive(services: Services, command_id: str, people: int = 1, at: datetime | None = None) -> list[str]:
+    """Record one boat through the services; the ids of the return cases opened."""
+    result = record_arrival(
+        services,
+        RecordArrival(
+            command_id,
+            "officer",
+            "uk-fr-2025",
+            f"SB-{command_id}",
+            at or utc(2025, 9, 1, 4),
+            "Dover",
+            tuple(person_input() for _ in range(people)),
+        ),
+    )
+    return [case["case_id"] for case in result["cases"]]
+
+
+def act(services: Services, case_id: str, kind: str, command_id: str | None = None, **payload: object) -> dict:  # type: ignore[type-arg]
+    return dict(
+        act_on_return_case(services, CaseCommand(command_id or f"{case_id}:{kind}", "cw", case_id, kind, payload))
+    )
+
+
+def waiting_family(
+    services: Services, family_ref: str, *births: date, nationality: str = "AFG", factors: tuple[str, ...] = ()
+) -> str:
+    """A family application taken through the services to eligible (waiting for an invitation); its case id.
+
+    The first member is the main applicant; `factors` are priority factors recorded on the way (rule 17)."""
+    members = [
+        ApplicantInput(
+            given_names="Amina",
+            family_name="Rahimi",
+            date_of_birth=born,
+            nationality=nationality,
+            sex=Sex.FEMALE,
+            is_main_applicant=index == 0,
+            document_type="passport",
+            document_number=f"P-{family_ref}-{index}",
+        )
+        for index, born in enumerate(births)
+    ]
+    submitted = submit_expression_of_interest(
+        services, SubmitExpressionOfInterest(f"eoi:{family_ref}", "applicant", "uk-fr-2025", family_ref, members)
+    )
+    case_id = str(submitted["case_id"])
+    today = services.clock.now().date()
+    adults = [m for m, born in zip(submitted["member_ids"], births, strict=True) if (today - born).days >= 18 * 366]
+    steps: list[tuple[str, dict[str, Any]]] = [("confirm_location", {"country": "FR", "confirmed_member_ids": adults})]
+    steps += [("record_priority_factor", {"factor": factor, "evidence": "caseworker note"}) for factor in factors]
+    steps.append(("find_eligible", {}))
+    for index, (kind, payload) in enumerate(steps):
+        act_on_admission_case(services, CaseCommand(f"{case_id}:{kind}:{index}", "cw", case_id, kind, payload))
+    return case_id

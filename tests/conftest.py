@@ -18,6 +18,8 @@ from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from parity.bootstrap import database
+from parity.protection import FieldCipher, Keyring
+from parity.protection.key_file import read_key_file, write_key_file
 from parity.scheme import Scheme, load_scheme
 from parity.services.context import Services, SettableClock
 from parity.store.database import SqlUnitOfWorkFactory
@@ -33,6 +35,27 @@ def uk_fr() -> Scheme:
 @pytest.fixture(scope="session")
 def eu_tr() -> Scheme:
     return load_scheme("eu-tr-2016")
+
+
+@pytest.fixture(scope="session")
+def data_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Personal data in test databases is encrypted, as everywhere, with a keyring made for the test session."""
+    path = tmp_path_factory.mktemp("keys") / "data-keys.json"
+    write_key_file(path, Keyring.generate())
+    return path
+
+
+@pytest.fixture(scope="session")
+def data_cipher(data_key_file: Path) -> FieldCipher:
+    return FieldCipher(read_key_file(data_key_file))
+
+
+@pytest.fixture(autouse=True)
+def _data_keys_of_the_session(monkeypatch: pytest.MonkeyPatch, data_key_file: Path) -> None:
+    """The CLI and `build_services` in tests use the session's keys, not a key file in the working tree's var/."""
+    monkeypatch.delenv("PARITY_DATA_KEYS", raising=False)
+    monkeypatch.delenv("PARITY_DATA_INDEX_KEY", raising=False)
+    monkeypatch.setenv("PARITY_DATA_KEY_FILE", str(data_key_file))
 
 
 @pytest.fixture
@@ -75,17 +98,17 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def services(engine: Engine, clock: SettableClock, uk_fr: Scheme, eu_tr: Scheme) -> Services:
-    services = Services(uow=SqlUnitOfWorkFactory(engine), clock=clock)
+def services(engine: Engine, clock: SettableClock, uk_fr: Scheme, eu_tr: Scheme, data_cipher: FieldCipher) -> Services:
+    services = Services(uow=SqlUnitOfWorkFactory(engine, data_cipher), clock=clock)
     services.register(uk_fr)
     services.register(eu_tr)
     return services
 
 
 @pytest.fixture
-def memory_services(clock: SettableClock, uk_fr: Scheme, eu_tr: Scheme) -> Services:
+def memory_services(clock: SettableClock, uk_fr: Scheme, eu_tr: Scheme, data_cipher: FieldCipher) -> Services:
     """The in-memory store: SQLite held in memory, for fast service-level tests."""
-    services = Services(uow=SqlUnitOfWorkFactory(database("sqlite://")), clock=clock)
+    services = Services(uow=SqlUnitOfWorkFactory(database("sqlite://"), data_cipher), clock=clock)
     services.register(uk_fr)
     services.register(eu_tr)
     return services

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Annotated
 
@@ -13,16 +14,28 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from parity.admin_cli import audit_app, users_app
+from parity.api.cli import serve
 from parity.bootstrap import build_services, database
 from parity.config import Settings
 from parity.domain.errors import DomainError
+from parity.domain.notices import NoticeKind, OperatingState
+from parity.identity.cli import identity_app
+from parity.personal_data_cli import keys_app, retention_app, subject_access_app
 from parity.scheme import Scheme, SchemeError, bundled_scheme_ids, load_scheme
+from parity.selection_cli import select_app
 from parity.services.arrivals_csv import ArrivalsFileRejected, parse_arrivals_csv
 from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
 from parity.services.context import Services, SettableClock
+from parity.services.identity import DecideIdentityMatch, decide_identity_match, identity_flags
 from parity.services.intake import import_arrivals
+from parity.services.notices import GiveNotice, give_notice, scheme_timeline
 from parity.services.ports import NotFound
 from parity.services.reports import LedgerReport, deadline_board, weekly_ledger
+from parity.simulate import ScenarioError, load_scenario
+from parity.simulate.cli import DEFAULT_SEED, progress_bar, simulate_app
+from parity.simulate.errors import TwinError
+from parity.simulate.twin import TwinResult, run_twin
 
 app = typer.Typer(
     help="Parity: run, audit and evaluate one-in-one-out return and admission schemes.", no_args_is_help=True
@@ -35,6 +48,15 @@ app.add_typer(db_app, name="db")
 app.add_typer(scheme_app, name="scheme")
 app.add_typer(import_app, name="import")
 app.add_typer(case_app, name="case")
+app.add_typer(simulate_app, name="simulate")
+app.add_typer(identity_app, name="identity")
+app.add_typer(select_app, name="select")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.add_typer(retention_app, name="retention")
+app.add_typer(subject_access_app, name="subject-access")
+app.command("serve")(serve)
 
 console = Console()
 errors = Console(stderr=True)
@@ -88,6 +110,35 @@ def scheme_list() -> None:
         console.print(f"{scheme.id}\t{scheme.version}\t{scheme.name}")
 
 
+@scheme_app.command("notice")
+def scheme_notice(
+    kind: Annotated[NoticeKind, typer.Argument(help="suspension (one week), termination (one month) or resumption")],
+    given_by: Annotated[str, typer.Option("--by", help="Country code of the party giving notice, e.g. GB or FR")],
+    reason: Annotated[str, typer.Option("--reason", help="Why notice is given (recorded)")],
+    scheme: SchemeOption = "uk-fr-2025",
+    actor: ActorOption = "cli",
+) -> None:
+    """Record a party's notice (rule 24); it takes effect when its notice period ends."""
+    services = _services()
+    try:
+        result = give_notice(services, GiveNotice(str(uuid.uuid4()), actor, scheme, kind, given_by, reason))
+    except DomainError as error:
+        raise _fail(str(error)) from None
+    console.print(f"Notice of {result['kind']} recorded; it takes effect at {result['effective_at']}.")
+
+
+@scheme_app.command("status")
+def scheme_status(scheme: SchemeOption = "uk-fr-2025") -> None:
+    """Whether the scheme is operating, under notice, suspended or terminated, and since or until when."""
+    services = _services()
+    with services.uow() as uow:
+        status = scheme_timeline(uow, services.scheme(scheme)).status(services.clock.now())
+    when = f" (effective {status.effective_at:%Y-%m-%d %H:%M} UTC)" if status.effective_at else ""
+    pending = f": notice of {status.pending.kind.value} given by {status.pending.given_by}" if status.pending else ""
+    state = "under notice" if status.state is OperatingState.NOTICE_PERIOD else status.state.value
+    console.print(f"{scheme} is {state}{pending}{when}.")
+
+
 @import_app.command("arrivals")
 def import_arrivals_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
@@ -99,7 +150,15 @@ def import_arrivals_command(
     text = file.read_text(encoding="utf-8-sig")
     try:
         parsed = parse_arrivals_csv(text, services.scheme(scheme), actor, services.clock.now())
-        result = import_arrivals(services, f"import:{parsed.file_hash}", scheme, parsed.arrivals)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Recording and screening arrivals", total=len(parsed.arrivals))
+            result = import_arrivals(
+                services,
+                f"import:{parsed.file_hash}",
+                scheme,
+                parsed.arrivals,
+                progress=lambda done: progress.update(task, completed=done),
+            )
     except ArrivalsFileRejected as error:
         raise _fail(f"{file} was not imported.\n{error}") from None
     except DomainError as error:
@@ -108,6 +167,36 @@ def import_arrivals_command(
         f"Imported {result['arrivals']} arrivals, {result['people']} people: "
         f"{result['eligible']} eligible for return, {result['ineligible']} not."
     )
+
+
+@identity_app.command("flags")
+def identity_flags_command(case_id: Annotated[str, typer.Argument(help="Return or admission case id")]) -> None:
+    """Identity flags raised for a case's people: the candidate, the model's evidence, and any decision."""
+    table = Table("flag", "candidate record", "weight", "basis", "strongest evidence", "status", "model")
+    for flag in identity_flags(_services(), case_id):
+        strongest = sorted(flag.contributions.items(), key=lambda item: -abs(item[1]))[:3]
+        evidence = ", ".join(f"{name} {weight:+.1f}" for name, weight in strongest)
+        weight = f"{flag.match_weight:.1f}"
+        row = (flag.id, flag.candidate_record_id, weight, flag.basis, evidence, flag.status.value, flag.model_version)
+        table.add_row(*row)
+    console.print(table)
+
+
+@identity_app.command("decide")
+def identity_decide(
+    flag_id: Annotated[str, typer.Argument(help="Flag id (see `parity identity flags CASE_ID`)")],
+    same_person: Annotated[bool, typer.Option("--same-person/--not-same-person", help="Your decision")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded on the case)")],
+    actor: ActorOption = "cli",
+) -> None:
+    """Decide an identity flag: the decision is recorded on the case with the model version it answers."""
+    try:
+        result = decide_identity_match(
+            _services(), DecideIdentityMatch(str(uuid.uuid4()), flag_id, actor, same_person, reason)
+        )
+    except (DomainError, NotFound) as error:
+        raise _fail(str(error)) from None
+    console.print_json(json.dumps(result, default=str))
 
 
 @case_app.command("show")
@@ -257,22 +346,53 @@ def demo(
     weeks: Annotated[int, typer.Option(min=1, max=44, help="Weeks of the pilot to replay from 6 Aug 2025")] = 8,
     seed: int = 2025,
 ) -> None:
-    """Seed a database with the pilot's first weeks (real arrivals, synthetic people) and print the ledger."""
-    from parity.demo import SCHEME, seed_demo
+    """Seed a database with the pilot's first weeks, replayed through the services by the twin (real arrivals,
+    synthetic people), and print the ledger."""
+    _replay_through_twin(Settings.from_environment(), DEMO_SCENARIO, weeks, seed)
 
-    settings = Settings.from_environment()
-    clock = SettableClock(datetime(2025, 8, 6, tzinfo=UTC))
-    services = build_services(settings, clock)
-    with services.uow() as uow:
-        if uow.returns.count_by_status(SCHEME):
-            raise _fail(f"{settings.database_url} already holds cases: set PARITY_DATABASE_URL to a new database")
-    with Progress(console=console) as progress:
-        task = progress.add_task("Replaying the pilot day by day", total=weeks * 7)
-        summary = seed_demo(
-            services, clock, weeks, seed, lambda done, total: progress.update(task, completed=done, total=total)
-        )
+
+@simulate_app.command("twin")
+def simulate_twin(
+    scenario: Annotated[str, typer.Argument(help="A bundled scenario id (e.g. uk-fr-2025-pilot) or a TOML file.")],
+    database_url: Annotated[str, typer.Option("--database", help="A new database, e.g. sqlite:///var/twin.db")],
+    weeks: Annotated[int | None, typer.Option(min=1, help="Weeks from the scenario's start (default: all)")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same run.")] = DEFAULT_SEED,
+) -> None:
+    """Replay one run of a scenario through the real services and store (every rule applies); print the ledger."""
+    _replay_through_twin(replace(Settings.from_environment(), database_url=database_url), scenario, weeks, seed)
+
+
+DEMO_SCENARIO = "uk-fr-2025-pilot"
+
+
+def _replay_through_twin(settings: Settings, reference: str, weeks: int | None, seed: int) -> None:
+    try:
+        scenario = load_scenario(reference)
+        period = scenario.period if weeks is None else scenario.period.first_weeks(weeks)
+    except ScenarioError as error:
+        raise _fail(str(error)) from None
+    except ValueError as error:
+        raise _fail(f"--weeks: {error}") from None
+    services = build_services(settings, SettableClock(datetime.combine(period.start, time(), tzinfo=UTC)))
+    try:
+        with progress_bar(console, f"Replaying {scenario.id} day by day through the services") as advance:
+            result = run_twin(services, scenario, seed, period, advance)
+    except TwinError as error:
+        raise _fail(f"{settings.database_url}: {error}") from None
+    print_ledger(weekly_ledger(services, result.scheme_id))
+    _print_twin_summary(result, settings.database_url)
+
+
+def _print_twin_summary(result: TwinResult, database_url: str) -> None:
+    weekly = result.trajectories.weekly
     console.print(
-        f"Seeded {summary.days} days: {summary.arrivals} boats, {summary.people} people, "
-        f"{summary.returned} returned, {summary.admitted} admitted. Database: {settings.database_url}"
+        f"Replayed {result.trajectories.days_in_week.sum()} days of {result.trajectories.scenario_id} under "
+        f"{result.scheme_id}@{result.scheme_version}: {weekly['arrivals'].sum():,.0f} arrivals, "
+        f"{weekly['returns'].sum():,.0f} returned, {weekly['admissions'].sum():,.0f} admission places committed."
     )
-    print_ledger(weekly_ledger(services, SCHEME))
+    for label, counts in (("Return cases", result.return_cases), ("Admission applications", result.admission_cases)):
+        listed = ", ".join(f"{status} {count:,}" for status, count in sorted(counts.items()))
+        console.print(f"{label}: {listed or 'none'}")
+    refused = ", ".join(f"{action} {count}" for action, count in sorted(result.refused.items()))
+    console.print(f"Refused by the ledger (weekly level, parity, pause): {refused or 'nothing'}")
+    console.print(f"Database: {database_url}")

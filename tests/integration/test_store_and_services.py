@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
-from tests.builders import person_input, utc
+from tests.builders import act, arrive, utc
 
 from parity.domain.errors import DeadlinePassed, LedgerLimitReached
 from parity.domain.returns import ReturnStatus
@@ -17,31 +17,9 @@ from parity.scheme import Scheme
 from parity.services.arrivals_csv import ArrivalsFileRejected, parse_arrivals_csv
 from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.context import IdempotencyConflict, Services, SettableClock, StaleVersion
-from parity.services.intake import RecordArrival, import_arrivals, record_arrival
+from parity.services.intake import import_arrivals
 from parity.services.reports import deadline_board, weekly_ledger
 from parity.store import tables
-
-
-def arrive(services: Services, command_id: str, people: int = 1) -> list[str]:
-    result = record_arrival(
-        services,
-        RecordArrival(
-            command_id,
-            "officer",
-            "uk-fr-2025",
-            f"SB-{command_id}",
-            utc(2025, 9, 1, 4),
-            "Dover",
-            tuple(person_input() for _ in range(people)),
-        ),
-    )
-    return [case["case_id"] for case in result["cases"]]
-
-
-def act(services: Services, case_id: str, kind: str, command_id: str | None = None, **payload: object) -> dict:  # type: ignore[type-arg]
-    return dict(
-        act_on_return_case(services, CaseCommand(command_id or f"{case_id}:{kind}", "cw", case_id, kind, payload))
-    )
 
 
 def test_migrations_match_the_tables(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionStatus
-from parity.domain.clocks import ClockRules, WorkingCalendar
+from parity.domain.clocks import ClockRules, Pause, WorkingCalendar
 from parity.domain.errors import IllegalTransition, LedgerLimitReached
 from parity.domain.ledger import Ledger
 from parity.domain.returns import CLOSED, RETURN_TRANSITIONS, ReturnStatus
@@ -81,6 +81,27 @@ def test_month_clocks_are_monotone(start: datetime, months: int) -> None:
     shorter = clock.deadline(start, Duration(amount=months - 1, unit=DurationUnit.MONTHS))
     longer = clock.deadline(start, Duration(amount=months, unit=DurationUnit.MONTHS))
     assert shorter < longer
+
+
+pauses = st.lists(
+    st.tuples(st.dates(date(2024, 1, 1), date(2028, 6, 30)), st.one_of(st.none(), st.integers(0, 60))).map(
+        lambda pause: Pause(pause[0], None if pause[1] is None else pause[0] + timedelta(days=pause[1]))
+    ),
+    max_size=4,
+)
+
+
+@given(instants, st.integers(min_value=1, max_value=6), pauses)
+def test_pauses_only_ever_push_a_deadline_later_even_when_still_running(
+    start: datetime, months: int, paused: list[Pause]
+) -> None:
+    clock = ClockRules(UK_FR.timezone, UK_FR.calendars)
+    aim = Duration(amount=months, unit=DurationUnit.MONTHS)
+    unpaused = clock.deadline(start, aim)
+    with_pauses = clock.deadline(start, aim, paused)
+    assert with_pauses >= unpaused
+    paused_days = sum(((p.last_day or p.first_day) - p.first_day).days + 1 for p in paused)
+    assert with_pauses <= unpaused + timedelta(days=paused_days, hours=1)  # an hour for a clock change
 
 
 operations = st.lists(

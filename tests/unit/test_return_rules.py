@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from tests.builders import action, arriving, boat, return_case, utc
 
+from parity.domain.clocks import DeadlineState
 from parity.domain.eligibility import screen_arrival
 from parity.domain.errors import DeadlinePassed, IllegalTransition, InvalidCommand, TooEarly, TransferBlocked
 from parity.domain.people import AgeStatus
-from parity.domain.returns import RETURN_TRANSITIONS, ReturnStatus
+from parity.domain.returns import RETURN_TRANSITIONS, ReturnCase, ReturnStatus
 from parity.scheme import Scheme
 
 
@@ -94,73 +97,44 @@ def test_rule_7_three_month_aim_alerts_three_weeks_before(uk_fr: Scheme) -> None
     assert aim.alert_from == utc(2025, 10, 16, 23)  # midnight London (BST), 21 days before 6 Nov closes
 
 
+def injunction(scheme: Scheme, case: ReturnCase, at: datetime, state: str, decided_on: str, *, evidence: str) -> None:
+    payload = {"kind": "injunction", "state": state, "decided_on": decided_on, "evidence": evidence}
+    case.record(action(scheme, "record_legal_event", at, **payload), scheme)
+
+
 def test_rule_8_transfer_rechecked_at_the_moment_of_transfer(uk_fr: Scheme) -> None:
     case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
     case.record(
         action(uk_fr, "schedule_transfer", utc(2025, 9, 5), flight_ref="PLF-1", departs_at="2025-09-18T09:00:00+00:00"),
         uk_fr,
     )
-    case.record(
-        action(
-            uk_fr,
-            "record_legal_event",
-            utc(2025, 9, 16),
-            kind="injunction",
-            state="in_force",
-            decided_on="2025-09-16",
-            evidence="Order of Sheldon J",
-        ),
-        uk_fr,
-    )
+    injunction(uk_fr, case, utc(2025, 9, 16), "in_force", "2025-09-16", evidence="Order of Sheldon J")
     with pytest.raises(
         TransferBlocked, match="injunction in_force since 2025-09-16 \\(evidence: Order of Sheldon J\\)"
     ):
         case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 9)), uk_fr)
-    case.record(
-        action(
-            uk_fr,
-            "record_legal_event",
-            utc(2025, 9, 18, 10),
-            kind="injunction",
-            state="discharged",
-            decided_on="2025-09-18",
-            evidence="Court of Appeal",
-        ),
-        uk_fr,
-    )
+    injunction(uk_fr, case, utc(2025, 9, 18, 10), "discharged", "2025-09-18", evidence="Court of Appeal")
     case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 11)), uk_fr)
     assert case.status is ReturnStatus.RETURNED
 
 
 def test_injunction_time_pauses_the_three_month_aim(uk_fr: Scheme) -> None:
     case = return_case(uk_fr, utc(2025, 8, 6, 4))
-    case.record(
-        action(
-            uk_fr,
-            "record_legal_event",
-            utc(2025, 8, 10),
-            kind="injunction",
-            state="in_force",
-            decided_on="2025-08-10",
-            evidence="order",
-        ),
-        uk_fr,
-    )
-    case.record(
-        action(
-            uk_fr,
-            "record_legal_event",
-            utc(2025, 8, 19),
-            kind="injunction",
-            state="discharged",
-            decided_on="2025-08-19",
-            evidence="order",
-        ),
-        uk_fr,
-    )
+    injunction(uk_fr, case, utc(2025, 8, 10), "in_force", "2025-08-10", evidence="order")
+    injunction(uk_fr, case, utc(2025, 8, 19), "discharged", "2025-08-19", evidence="order")
     aim = case.deadline(uk_fr, "transfer_aim")
     assert aim is not None
     assert aim.due_at == utc(2025, 11, 17, 0)  # 10 paused days (10-19 Aug inclusive)
+
+
+def test_an_injunction_still_in_force_holds_the_three_month_aim(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 8, 6, 4))
+    injunction(uk_fr, case, utc(2025, 8, 10), "in_force", "2025-08-10", evidence="order")
+    aim = case.deadline(uk_fr, "transfer_aim")
+    assert aim is not None
+    assert aim.paused_since == date(2025, 8, 10)
+    assert aim.state(utc(2026, 3, 1)) is DeadlineState.PAUSED  # never overdue while the court holds the case
+    assert aim.due_at == utc(2025, 11, 8, 0)  # at the earliest: the paused first day counts, 3 months + 1 day
 
 
 def test_rule_9_nrm_reconsideration_refused_from_17_september_2025(uk_fr: Scheme) -> None:

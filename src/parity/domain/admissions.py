@@ -14,9 +14,10 @@ from enum import StrEnum
 from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.eligibility import Applicant, admission_bars
 from parity.domain.errors import DeadlinePassed, InvalidCommand, NotEligible, TooEarly
+from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
 from parity.domain.lifecycle import Action, Transition, TransitionTable
 from parity.domain.payloads import required_text
-from parity.scheme.model import AdmissionExclusion, Scheme
+from parity.scheme.model import AdmissionExclusion, PriorityFactor, Scheme
 
 
 class AdmissionStatus(StrEnum):
@@ -39,6 +40,8 @@ BEFORE_DECISION = frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED, A.ELIGIBLE, A.IN
 UNDER_ASSESSMENT = BEFORE_DECISION | {A.SECURITY_CLEARED}
 OPEN = UNDER_ASSESSMENT | {A.CLEARANCE_ISSUED}
 CLOSED = frozenset({A.ARRIVED, A.WITHDRAWN, A.REFUSED, A.EXPIRED})
+# Priority only orders families still waiting for an invitation (rule 17).
+AWAITING_INVITATION = frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED, A.ELIGIBLE})
 
 ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
     A.NEW,
@@ -56,6 +59,8 @@ ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
         Transition("expire_entry_clearance", frozenset({A.CLEARANCE_ISSUED}), A.EXPIRED, "admissions:process"),
         Transition("withdraw", OPEN, A.WITHDRAWN, "admissions:process"),
         Transition("record_exclusion", OPEN, None, "admissions:process"),
+        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, "admissions:process"),
+        Transition("record_priority_factor", AWAITING_INVITATION, None, "admissions:process"),
     ],
 )
 
@@ -96,6 +101,11 @@ class AdmissionCase:
             Applicant(m.id, m.identity, m.is_main_applicant, m.exclusions | frozenset(added.get(m.id, ())))
             for m in self.members
         )
+
+    def priority_factors(self) -> frozenset[PriorityFactor]:
+        """The priority factors recorded on the application (rule 17); waiting time is counted, not recorded."""
+        recorded = (action for action in self.actions if action.kind == "record_priority_factor")
+        return frozenset(PriorityFactor(action.payload["factor"]) for action in recorded)
 
     def record(self, action: Action, scheme: Scheme) -> None:
         ADMISSION_TRANSITIONS.transition(self.status, action.kind)
@@ -214,6 +224,19 @@ def _check_exclusion(case: AdmissionCase, action: Action, scheme: Scheme) -> Non
     required_text(action.payload, "evidence")
 
 
+def _check_priority_factor(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    name = required_text(action.payload, "factor")
+    weights = scheme.admissions.priority.weights
+    # Only factors the scheme weighs: an unweighted one would be refused when the next selection round is proposed.
+    recordable = sorted(f.value for f in weights if f is not PriorityFactor.WAITING_WEEK)
+    if name not in recordable:
+        raise InvalidCommand(
+            f"'{name}' is not a priority factor of scheme {scheme.id} ({', '.join(recordable)}); "
+            "waiting time is counted from the submission, not recorded"
+        )
+    required_text(action.payload, "evidence")
+
+
 def _check_reason(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
     required_text(action.payload, "reason")
 
@@ -231,5 +254,7 @@ _GUARDS: dict[str, Guard] = {
     "record_arrival": _check_arrival,
     "expire_entry_clearance": _check_expiry,
     "record_exclusion": _check_exclusion,
+    DECIDE_IDENTITY_MATCH: check_identity_decision,
+    "record_priority_factor": _check_priority_factor,
     "withdraw": _check_reason,
 }

@@ -29,7 +29,7 @@ class Pause:
     """Days on which a clock stands still (e.g. while an injunction is in force), first and last day inclusive."""
 
     first_day: date
-    last_day: date | None = None  # None: still paused
+    last_day: date | None = None  # None: still paused; deadlines are then given as if it ended on its first day
 
     def covers(self, day: date) -> bool:
         return self.first_day <= day and (self.last_day is None or day <= self.last_day)
@@ -89,7 +89,10 @@ class ClockRules:
             naive_due = first + relativedelta(months=duration.amount)  # 30 Nov + 3 months = 28/29 Feb
         else:
             naive_due = first + relativedelta(years=duration.amount)
-        return self.end_of_day(_extend_past_pauses(first, naive_due, pauses))
+        # A pause still running has no last day yet: count it as ending on its first day, the earliest the clock
+        # could restart; the deadline says it is paused (Deadline.paused_since) until the pause has an end.
+        bounded = tuple(Pause(p.first_day, p.last_day or p.first_day) for p in pauses)
+        return self.end_of_day(_extend_past_pauses(first, naive_due, bounded))
 
     def earlier(self, due: datetime, duration: Duration) -> datetime:
         """The instant `duration` before `due` (for alerts ahead of a deadline); working days count back too."""
@@ -140,6 +143,7 @@ class DeadlineState(StrEnum):
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     MISSED = "missed"
+    PAUSED = "paused"  # the clock stands still (e.g. an injunction in force) and its due date is not yet fixed
 
 
 @dataclass(frozen=True)
@@ -151,10 +155,13 @@ class Deadline:
     alert_from: datetime | None = None
     done_at: datetime | None = None
     binding: bool = True  # False for targets and aims, which are reported but never refuse an action
+    paused_since: date | None = None  # set while a pause with no end yet holds the clock
 
     def state(self, now: datetime) -> DeadlineState:
         if self.done_at is not None:
             return DeadlineState.MET if self.done_at < self.due_at else DeadlineState.MISSED
+        if self.paused_since is not None:
+            return DeadlineState.PAUSED
         if now >= self.due_at:
             return DeadlineState.OVERDUE
         if self.alert_from is not None and now >= self.alert_from:

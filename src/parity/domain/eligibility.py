@@ -6,13 +6,14 @@ the record lacks what a rule needs (an age status, transit evidence), the person
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
 from parity.domain.clocks import ClockRules
+from parity.domain.notices import SchemeNotice, SchemeTimeline
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim
 from parity.scheme.model import AdmissionExclusion, AgeDisputePolicy, Scheme
 
@@ -27,17 +28,23 @@ class Screening:
         return not self.reasons
 
 
-def screen_arrival(scheme: Scheme, arrival: BoatArrival, screened_at: datetime) -> list[Screening]:
+def screen_arrival(
+    scheme: Scheme, arrival: BoatArrival, screened_at: datetime, notices: Sequence[SchemeNotice] = ()
+) -> list[Screening]:
     """Screen everyone on a boat for return. Family unity needs the whole boat (brief §10 rule 4)."""
-    return [Screening(p.id, tuple(_return_bars(scheme, arrival, p, screened_at))) for p in arrival.people]
+    scheme_clock = SchemeTimeline(scheme, tuple(notices))
+    return [Screening(p.id, tuple(_return_bars(scheme_clock, arrival, p, screened_at))) for p in arrival.people]
 
 
-def _return_bars(scheme: Scheme, arrival: BoatArrival, person: ArrivingPerson, screened_at: datetime) -> Iterable[str]:
+def _return_bars(
+    scheme_clock: SchemeTimeline, arrival: BoatArrival, person: ArrivingPerson, screened_at: datetime
+) -> Iterable[str]:
+    scheme = scheme_clock.scheme
     rules = scheme.returns.eligibility
     clock = ClockRules(scheme.timezone, scheme.calendars)
-    arrived_on = clock.local_date(arrival.arrived_at)
-    if not scheme.is_open_on(arrived_on):
-        yield f"arrived on {arrived_on}, outside the scheme's period in force (rule 24)"
+    closed = scheme_clock.closed_reason(clock.local_date(arrival.arrived_at), screened_at)
+    if closed:
+        yield closed
     if not person.grounds & set(rules.grounds):
         yield "no ground within scope: claimed protection, apprehended, or landed after a sea rescue (rule 1)"
     if person.departed_from != rules.departed_from:

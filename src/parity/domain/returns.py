@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from parity.domain.clocks import ClockRules, Deadline, Pause
 from parity.domain.errors import DeadlinePassed, InvalidCommand, TooEarly, TransferBlocked
+from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
 from parity.domain.lifecycle import Action, Transition, TransitionTable
 from parity.domain.payloads import optional_date, required_date, required_datetime, required_text
 from parity.scheme.model import Duration, Scheme, TransferPrecondition
@@ -63,6 +64,7 @@ RETURN_TRANSITIONS: TransitionTable[ReturnStatus] = TransitionTable(
         ),
         Transition("record_legal_event", OPEN, None, "returns:legal"),
         Transition("flag_recrossing", OPEN, None, "returns:intake"),
+        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, "returns:intake"),
     ],
 )
 
@@ -141,6 +143,11 @@ class ReturnCase:
     def last(self, kind: str) -> Action | None:
         return next((a for a in reversed(self.actions) if a.kind == kind), None)
 
+    @property
+    def expedited_return(self) -> bool:
+        """A previous returnee crossing again is to be returned with priority (brief §10 rule 11)."""
+        return self.last("flag_recrossing") is not None
+
     def legal_events(self) -> list[LegalEvent]:
         return [
             LegalEvent(
@@ -194,10 +201,12 @@ class ReturnCase:
             answered = next((a for a in reversed(self.actions) if a.kind in {"accept", "refuse"}), None)
             found.append(_deadline(clock, "reply", sent.at, reply_rule, answered))
         if rules.transfer_aim is not None:
-            due = clock.deadline(self.arrived_at, rules.transfer_aim, self.injunction_pauses())
+            pauses = self.injunction_pauses()
+            due = clock.deadline(self.arrived_at, rules.transfer_aim, pauses)
             alert = clock.earlier(due, rules.transfer_alert_before) if rules.transfer_alert_before else None
-            done = self.last("complete_transfer")
-            found.append(Deadline("transfer_aim", due, alert, done.at if done else None, binding=False))
+            done_at = done.at if (done := self.last("complete_transfer")) else None
+            paused_since = next((p.first_day for p in pauses if p.last_day is None), None)
+            found.append(Deadline("transfer_aim", due, alert, done_at, binding=False, paused_since=paused_since))
         return found
 
     def deadline(self, scheme: Scheme, name: str) -> Deadline | None:
@@ -298,6 +307,11 @@ def _check_reason(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # 
     required_text(action.payload, "reason")
 
 
+def _check_recrossing(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
+    required_text(action.payload, "previous_case_id")
+    required_text(action.payload, "evidence")
+
+
 def _check_reasons(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
     reasons = action.payload.get("reasons")
     if not isinstance(reasons, list) or not reasons or not all(isinstance(r, str) and r for r in reasons):
@@ -316,4 +330,6 @@ _GUARDS: dict[str, Guard] = {
     "record_legal_event": _check_legal_event,
     "release_to_asylum_route": _check_reason,
     "screen_ineligible": _check_reasons,
+    "flag_recrossing": _check_recrossing,
+    DECIDE_IDENTITY_MATCH: check_identity_decision,
 }

@@ -1,26 +1,25 @@
-"""Command functions for ``parity identity ...``; the main CLI registers them on its Typer app.
+"""``parity identity ...``: the command functions and the Typer sub-app the main CLI registers.
 
-Each function takes Typer-annotated parameters, so ``app.command("evaluate")(evaluate_command)`` is all the
-registration needed. Progress goes to standard error; results to standard output.
+Each function takes Typer-annotated parameters. Progress goes to standard error; results to standard output.
+Splink, DuckDB and PyArrow are imported inside the commands that use them: the main CLI imports this module on
+every start, and they would add most of a second to commands that never match anyone.
 """
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from parity.identity.csv_records import RecordsFile, RecordsFileError, parse_date_of_birth, read_records_csv
-from parity.identity.evaluation import evaluate_records
 from parity.identity.generator import generate_records, write_labelled_csv
-from parity.identity.intake import prepare_records
-from parity.identity.live import SplinkIdentityResolver
-from parity.identity.model import DEFAULT_MATCH_WEIGHT_THRESHOLD, IdentityModel, train_model
-from parity.identity.model_input import model_rows_table
+from parity.identity.port import DEFAULT_MATCH_WEIGHT_THRESHOLD
 from parity.identity.records import IdentityRecord
-from parity.identity.relink import relink
+
+if TYPE_CHECKING:
+    from parity.identity.model import IdentityModel
 
 ModelOption = Annotated[
     Path | None,
@@ -29,6 +28,8 @@ ModelOption = Annotated[
 
 
 def _load_model(path: Path | None) -> IdentityModel:
+    from parity.identity.model import IdentityModel
+
     return IdentityModel.load(path) if path else IdentityModel.bundled_default()
 
 
@@ -55,6 +56,8 @@ def evaluate_command(
     model: ModelOption = None,
 ) -> None:
     """Deduplicate a labelled CSV and print pairwise precision, recall, F1 and the false-merge rate."""
+    from parity.identity.evaluation import evaluate_records
+
     loaded = _read_or_exit(records, require_labels=True)
     identity_model = _load_model(model)
     report = evaluate_records(
@@ -80,6 +83,10 @@ def train_command(
     ),
 ) -> None:
     """Train a model (m from labels, u from random pairs) and write it as a versioned JSON file."""
+    from parity.identity.intake import prepare_records
+    from parity.identity.model import train_model
+    from parity.identity.model_input import model_rows_table
+
     if records is None:
         labelled = generate_records(size, seed=seed)
         training_records: list[IdentityRecord] = [r.record for r in labelled]
@@ -113,6 +120,8 @@ def relink_command(
     chunks: Annotated[int, typer.Option(help="Score the register in this many slices (progress per slice).")] = 4,
 ) -> None:
     """Re-link a whole register: score blocked pairs with Splink on DuckDB, then cluster."""
+    from parity.identity.batch import relink
+
     loaded = _read_or_exit(records)
     result = relink(loaded.records, _load_model(model), progress=_report_progress, chunks=chunks)
     with output.open("w", newline="", encoding="utf-8") as handle:
@@ -138,6 +147,8 @@ def check_command(
     model: ModelOption = None,
 ) -> None:
     """Check one record against a register: ranked candidates with each field's contribution. A person decides."""
+    from parity.identity.live import SplinkIdentityResolver
+
     loaded = _read_or_exit(register)
     resolver = SplinkIdentityResolver(_load_model(model))
     resolver.add(loaded.records)
@@ -159,3 +170,11 @@ def check_command(
         typer.echo(
             f"{flag} {candidate.record_id} weight={candidate.match_weight:.1f} by={candidate.decided_by} {parts}"
         )
+
+
+identity_app = typer.Typer(help="Identity resolution: evaluate, train, generate, re-link, check.", no_args_is_help=True)
+identity_app.command("evaluate")(evaluate_command)
+identity_app.command("train")(train_command)
+identity_app.command("generate")(generate_command)
+identity_app.command("relink")(relink_command)
+identity_app.command("check")(check_command)

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from parity.identity.batch import ProgressCallback, relink
 from parity.identity.metrics import LinkageMetrics, linkage_metrics, metrics_by_group
 from parity.identity.model import IdentityModel
 from parity.identity.nationality import normalise_nationality
 from parity.identity.records import IdentityRecord, RejectedRecord
-from parity.identity.relink import ProgressCallback, relink
 
 UNKNOWN_GROUP = "unknown"
 

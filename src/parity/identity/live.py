@@ -27,6 +27,8 @@ from parity.identity.scoring import SCORED_COLUMNS, CompiledScorer, ScoredPair
 
 # Pending keys are merged into the sorted arrays once there are this many.
 _MERGE_PENDING_AT = 50_000
+# Pending parts are joined into one when there are more than this many.
+_PENDING_PARTS = 8
 # Recently added rows are folded into the settled table once there are this many (or a tenth of it).
 _SETTLE_RECENT_AT = 50_000
 # A key shared by more register records than this ("Mohammed Ahmed, Sudan") picks out nobody in particular;
@@ -80,6 +82,10 @@ class CandidateIndex:
         self._pending_count += len(exploded["h"])
         if self._pending_count >= _MERGE_PENDING_AT:
             self._merge_pending()
+        elif len(self._pending_hashes) > _PENDING_PARTS:
+            # Each search scans every pending part: records added one boat at a time would leave hundreds.
+            self._pending_hashes = [np.concatenate(self._pending_hashes)]
+            self._pending_positions = [np.concatenate(self._pending_positions)]
 
     def _merge_pending(self) -> None:
         hashes = np.concatenate([self._hashes, *self._pending_hashes])
@@ -194,34 +200,51 @@ class SplinkIdentityResolver:
         return prepared.rejected + repeated
 
     def check(self, record: IdentityRecord) -> IdentityCheck:
-        normalised = normalise_record(record, self._today)
-        reason = rejection_reason(normalised)
-        if reason is not None:
-            return IdentityCheck(record.record_id, self._model_version, (), 0, (*normalised.issues, reason))
-        probe = model_rows_table([normalised])
-        _, candidates = self._index.search(probe.column("blocking_keys")[0].as_py(), SCORED_COLUMNS)
-        prior_weight = self._model.prior_weight_for_register(len(self._index))
-        probe_biometric = normalised.biometric_id
-        scored = self._scorer.score(
-            probe,
-            candidates,
-            prior_weight,
+        return self.check_all([record])[0]
+
+    def check_all(self, records: Sequence[IdentityRecord]) -> list[IdentityCheck]:
+        """Each record against the register (not against each other), scored in one query: planning the
+        scoring query costs more than scoring a boat's worth of candidates, so people recorded together are
+        scored together. Each record's candidates are still only those sharing one of its blocking keys."""
+        normalised = [normalise_record(record, self._today) for record in records]
+        reasons = [rejection_reason(n) for n in normalised]
+        searchable = [n for n, reason in zip(normalised, reasons, strict=True) if reason is None]
+        probes = model_rows_table(searchable)
+        candidate_tables = [
+            self._index.search(keys, SCORED_COLUMNS)[1] for keys in probes.column("blocking_keys").to_pylist()
+        ]
+        considered = [table.num_rows for table in candidate_tables]
+        scored_by_probe: dict[str, list[ScoredPair]] = {probe.record_id: [] for probe in searchable}
+        for pair in self._scorer.score_aligned(
+            probes.take(pa.array(np.repeat(np.arange(len(searchable)), considered))),
+            pa.concat_tables([MODEL_ROW_SCHEMA.empty_table().select(SCORED_COLUMNS), *candidate_tables]),
+            self._model.prior_weight_for_register(len(self._index)),
             {NAME_FREQUENCY_COLUMN: self._name_frequencies},
             minimum_weight=_SHOW_FROM_WEIGHT,
-        )
-        scored = [
+        ):
+            scored_by_probe[pair.left_id].append(pair)
+        considered_by_probe = {probe.record_id: n for probe, n in zip(searchable, considered, strict=True)}
+        checks = []
+        for record, probe, reason in zip(records, normalised, reasons, strict=True):
+            if reason is not None:
+                checks.append(IdentityCheck(record.record_id, self._model_version, (), 0, (*probe.issues, reason)))
+                continue
+            checks.append(self._ranked(probe, scored_by_probe[probe.record_id], considered_by_probe[probe.record_id]))
+        return checks
+
+    def _ranked(self, probe: NormalisedRecord, scored: list[ScoredPair], considered: int) -> IdentityCheck:
+        probe_biometric = probe.biometric_id
+        kept = [
             pair
             for pair in scored
-            if pair.right_id != record.record_id
+            if pair.right_id != probe.record_id
             and _biometric_verdict(probe_biometric, self._biometric_of.get(pair.right_id)) is not False
         ]
         ranked = sorted(
-            (self._candidate(pair, probe_biometric) for pair in scored),
+            (self._candidate(pair, probe_biometric) for pair in kept),
             key=lambda c: (c.decided_by != "biometric", -c.match_weight, c.record_id),
         )
-        return IdentityCheck(
-            record.record_id, self._model_version, tuple(ranked[:_MAX_SHOWN]), candidates.num_rows, normalised.issues
-        )
+        return IdentityCheck(probe.record_id, self._model_version, tuple(ranked[:_MAX_SHOWN]), considered, probe.issues)
 
     @property
     def register_rows(self) -> pa.Table:

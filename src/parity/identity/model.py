@@ -21,10 +21,10 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
+from parity.identity.port import DEFAULT_MATCH_WEIGHT_THRESHOLD
+
 MODEL_FORMAT = "parity-identity-model/1"
 DEFAULT_MODEL_RESOURCE = "default_model.json"
-# A pair scoring at or above this match weight (log2 Bayes factor) is proposed as the same person.
-DEFAULT_MATCH_WEIGHT_THRESHOLD = 4.0
 # The probability given to a comparison level that training never observed (see `_fill_unobserved_levels`).
 UNOBSERVED_LEVEL_PROBABILITY = 1e-3
 

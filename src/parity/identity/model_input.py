@@ -55,7 +55,10 @@ def blocking_keys(record: NormalisedRecord) -> list[str]:
     nationality = record.nationality or "?"
     if record.date_of_birth is not None:
         year = record.date_of_birth.year
-        keys.extend(f"t|{s}|{year}" for s in usable)
+        # A 1 January placeholder is an age estimate, often a year out: filed under the next year too, two
+        # estimates a year apart share a key.
+        years = (year, year + 1) if record.dob_is_placeholder else (year,)
+        keys.extend(f"t|{s}|{filed}" for s in usable for filed in years)
         if not record.dob_is_placeholder:
             keys.append(f"f|{record.date_of_birth.isoformat()}|{nationality}")
     keys.extend(f"p|{first}|{second}|{nationality}" for first, second in combinations(usable, 2))

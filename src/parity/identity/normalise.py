@@ -19,20 +19,18 @@ and collapse or split these names badly, so matching here works on three represe
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+from anyascii import anyascii
 
 from parity.identity.nationality import normalise_nationality
 from parity.identity.records import IdentityRecord
 
-# Letters that Unicode decomposition leaves alone but that have an obvious Latin base.
-_LETTER_FOLDS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "\u0131": "i", "ß": "ss", "æ": "ae", "œ": "oe"})
-
 # Apostrophe-like marks used for the Arabic ʿayn and hamza ("Sa'id", "Ma'mun", also written with curly quotes,
 # modifier letters or accents): dropped, not turned into spaces.
 _GLOTTAL_MARKS = re.compile("['`\u2019\u2018\u02bf\u02be\u02bb\u00b4]")
-_NOT_A_LETTER = re.compile(r"[^a-z\u0080-\uffff]+")
+_NOT_A_LETTER = re.compile(r"[^a-z]+")
 
 # Arabic definite article and its sun-letter assimilations, and the "son/daughter of" connectives.
 _DROPPED_PARTICLES = frozenset(
@@ -120,9 +118,9 @@ class NormalisedRecord:
 
 
 def fold_to_ascii(text: str) -> str:
-    """Lower case, diacritics stripped ("Nguyễn" -> "nguyen"); letters of other scripts are kept as they are."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTER_FOLDS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case Latin letters: diacritics stripped ("Nguyễn" -> "nguyen", "đ" -> "d") and other scripts
+    transliterated by anyascii ("ተስፋይ" -> "tesfay", "محمد" -> "mhmd": Arabic script writes no short vowels)."""
+    return anyascii(text).casefold()
 
 
 def canonical_tokens(*name_parts: str) -> tuple[str, ...]:
@@ -155,8 +153,6 @@ def skeleton(token: str) -> str:
     syllables, "Ali", "Reza") they carry the name ("Lan" and "Linh" are different people), so they are only
     folded into three classes.
     """
-    if not token.isascii():
-        return token
     rewritten = token
     for spelling, replacement in _SKELETON_REWRITES:
         rewritten = rewritten.replace(spelling, replacement)

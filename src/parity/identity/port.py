@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -11,6 +11,10 @@ from parity.identity.records import IdentityRecord, RejectedRecord
 # How a candidate's standing was decided: by the model's match weight, or by fingerprints on both records,
 # which decide on their own (a match when the references agree; such a candidate is never offered when they differ).
 DecisionBasis = Literal["match_weight", "biometric"]
+
+# A pair scoring at or above this match weight (log2 Bayes factor) is proposed as the same person, unless a
+# model file says otherwise.
+DEFAULT_MATCH_WEIGHT_THRESHOLD = 4.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class IdentityResolver(Protocol):
         """Candidates for ``record`` in the register, ranked; the record itself is not added."""
         ...
 
+    def check_all(self, records: Sequence[IdentityRecord]) -> list[IdentityCheck]:
+        """``check`` for each record, against the register only (not against each other), in their order."""
+        ...
+
 
 class NullIdentityResolver:
     """Finds nothing. For local runs and tests that do not exercise identity resolution."""
@@ -70,3 +78,33 @@ class NullIdentityResolver:
         return IdentityCheck(
             record_id=record.record_id, model_version=self.model_version, candidates=(), candidates_considered=0
         )
+
+    def check_all(self, records: Sequence[IdentityRecord]) -> list[IdentityCheck]:
+        return [self.check(record) for record in records]
+
+
+class DeferredIdentityResolver:
+    """A resolver built on first use: loading Splink and compiling the scorer takes more than a second, which
+    commands that never check anyone (a ledger, a deadline board) should not pay."""
+
+    def __init__(self, build: Callable[[], IdentityResolver]) -> None:
+        self._build = build
+        self._built: IdentityResolver | None = None
+
+    def _resolver(self) -> IdentityResolver:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    @property
+    def model_version(self) -> str:
+        return self._resolver().model_version
+
+    def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
+        return self._resolver().add(records)
+
+    def check(self, record: IdentityRecord) -> IdentityCheck:
+        return self._resolver().check(record)
+
+    def check_all(self, records: Sequence[IdentityRecord]) -> list[IdentityCheck]:
+        return self._resolver().check_all(records)

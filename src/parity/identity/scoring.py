@@ -115,11 +115,14 @@ class CompiledScorer:
         frequency_values = [f"{c}_l AS value_l_{c}, {c}_r AS value_r_{c}" for c in self.frequency_columns]
         selected = ["record_id_l", "record_id_r", "biometric_id_l = biometric_id_r AS same_biometric"]
         # Only column names from the model row schema and SQL conditions from the model file are interpolated.
-        self._sql = (
+        sql = (
             f"SELECT {', '.join([*selected, *level_columns, *frequency_values])} "  # noqa: S608
             f"FROM (SELECT l.record_id AS record_id_l, r.record_id AS record_id_r, {paired_columns} "
-            f"FROM __parity_left l CROSS JOIN __parity_right r)"
+            "FROM __parity_left l {join} __parity_right r)"
         )
+        self._sql = sql.format(join="CROSS JOIN")
+        # Row i of the left table against row i of the right: many probes, each with its own candidates.
+        self._aligned_sql = sql.format(join="POSITIONAL JOIN")
 
     def score(
         self,
@@ -131,13 +134,37 @@ class CompiledScorer:
     ) -> list[ScoredPair]:
         """Left x right pairs scoring at least ``minimum_weight``, and any whose biometric references agree
         (the fingerprints decide those, whatever the weight). Prior and term frequencies are the register's."""
+        return self._score(self._sql, left, right, prior_weight, term_frequencies, minimum_weight)
+
+    def score_aligned(
+        self,
+        left: pa.Table,
+        right: pa.Table,
+        prior_weight: float,
+        term_frequencies: TermFrequencies,
+        minimum_weight: float = -math.inf,
+    ) -> list[ScoredPair]:
+        """As ``score``, for the pairs (row i of ``left``, row i of ``right``) only; the tables are as long."""
+        if left.num_rows != right.num_rows:
+            raise ValueError(f"aligned tables differ in length: {left.num_rows} and {right.num_rows} rows")
+        return self._score(self._aligned_sql, left, right, prior_weight, term_frequencies, minimum_weight)
+
+    def _score(  # noqa: PLR0917 (the public methods' arguments, passed through)
+        self,
+        sql: str,
+        left: pa.Table,
+        right: pa.Table,
+        prior_weight: float,
+        term_frequencies: TermFrequencies,
+        minimum_weight: float,
+    ) -> list[ScoredPair]:
         if left.num_rows == 0 or right.num_rows == 0:
             return []
         connection = self._connection
         connection.register("__parity_left", left)
         connection.register("__parity_right", right)
         try:
-            result = connection.execute(self._sql).fetchnumpy()
+            result = connection.execute(sql).fetchnumpy()
         finally:
             connection.unregister("__parity_left")
             connection.unregister("__parity_right")

@@ -249,7 +249,7 @@ class Scheme(Strict):
         return self._version
 
     def is_open_on(self, day: date) -> bool:
-        """Whether new cases may open on this day under the dates in force (suspension notices are not modelled yet)."""
+        """Whether new cases may open on this day under the dates in force (notices: `parity.domain.notices`)."""
         return self.in_force.start <= day and (self.in_force.end is None or day <= self.in_force.end)
 
     def window_on(self, day: date) -> AdmissionWindow | None:

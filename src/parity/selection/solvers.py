@@ -25,9 +25,15 @@ started from the greedy selection, so it is never worse than greedy, even when s
 
 from __future__ import annotations
 
+import functools
 import math
+import os
+import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 
@@ -43,6 +49,7 @@ SOLVER_SEED = 0
 MIP_RELATIVE_GAP = 1e-6
 OPTIMAL = "Optimal"
 SOLVER_NAME = f"HiGHS {version('highspy')}"
+_BANNER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,42 @@ def select_mip(
     )
 
 
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that writes nothing to standard output.
+
+    highspy prints a banner ("Running HiGHS ...") from C++ straight to file descriptor 1 the first time an
+    instance is made in a process, before any option can be set on it, so `output_flag` alone cannot stop it and
+    it would open the CLI's output. HiGHS writes it only once per process, so the first instance is made with
+    descriptor 1 pointed at /dev/null; after that, turning `output_flag` off on each instance is enough.
+    """
+    with _BANNER_LOCK:  # one thread at a time moves descriptor 1, so it is always put back as it was
+        _absorb_banner()
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves __init__ unannotated
+    highs.silent()  # output_flag off: no log at all, on the console or elsewhere
+    return highs
+
+
+@functools.cache
+def _absorb_banner() -> None:
+    with _stdout_discarded():
+        highspy.Highs()  # type: ignore[no-untyped-call]
+
+
+@contextmanager
+def _stdout_discarded() -> Iterator[None]:
+    """Point file descriptor 1 (what C code writes to) at /dev/null for the duration of the block."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    discard = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(discard, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(discard)
+
+
 def _fits_alone(family: ScoredFamily, places: int, limits: dict[str, int]) -> bool:
     counts = nationality_counts(family.candidate, limits)
     return family.size <= places and all(count <= limits[nationality] for nationality, count in counts.items())
@@ -181,8 +224,7 @@ class _KnapsackModel:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * len(families)
         lp.sense_ = highspy.ObjSense.kMaximize
 
-        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves __init__ unannotated
-        self.highs.silent()
+        self.highs = _quiet_highs()
         self.highs.setOptionValue("random_seed", SOLVER_SEED)
         self.highs.setOptionValue("mip_rel_gap", MIP_RELATIVE_GAP)
         self.set_time_limit(time_limit_s)

@@ -11,11 +11,14 @@ from typing import Any
 from parity.domain.admissions import AdmissionCase
 from parity.domain.clocks import ClockRules
 from parity.domain.eligibility import Applicant
-from parity.domain.errors import NotEligible
+from parity.domain.errors import NotEligible, SchemeClosed
+from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
 from parity.domain.people import IdentityClaim, IdentityDocument, Sex
 from parity.scheme.model import AdmissionExclusion
 from parity.services.context import Services, run_command, scheme_ref
+from parity.services.identity import PersonToCheck, index_and_check
+from parity.services.notices import scheme_timeline
 from parity.services.ports import UnitOfWork
 
 
@@ -46,7 +49,11 @@ def submit_expression_of_interest(services: Services, command: SubmitExpressionO
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         now = services.clock.now()
-        window = scheme.window_on(ClockRules(scheme.timezone, scheme.calendars).local_date(now))
+        today = ClockRules(scheme.timezone, scheme.calendars).local_date(now)
+        closed = scheme_timeline(uow, scheme).closed_reason(today, now)
+        if closed:
+            raise SchemeClosed(f"no expression of interest can be accepted: {closed}")
+        window = scheme.window_on(today)
         if window is None:
             raise NotEligible(f"no application window is open on {now.date()}: the expression of interest is invalid")
         case = AdmissionCase(
@@ -59,12 +66,15 @@ def submit_expression_of_interest(services: Services, command: SubmitExpressionO
         action = Action("submit_expression_of_interest", now, command.actor, command.command_id, scheme_ref(scheme), {})
         case.record(action, scheme)
         uow.admissions.add(case, scheme.id)
+        to_check = [PersonToCheck(m.id, case.id, m.identity) for m in case.members]
+        flags = index_and_check(services, uow, RecordSource.ADMISSION, to_check, now)
         return {
             "case_id": case.id,
             "family_ref": case.family_ref,
             "status": case.status.value,
             "member_ids": [m.id for m in case.members],
             "version": case.version,
+            "identity_flags": {member_id: ids for member_id, ids in flags.items() if ids},
         }
 
     request = {"family_ref": command.family_ref, "members": [asdict(m) for m in command.members]}

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.clocks import ClockRules
-from parity.domain.errors import LedgerLimitReached
+from parity.domain.errors import InvalidCommand, LedgerLimitReached, TransferBlocked
 from parity.domain.lifecycle import Action
-from parity.scheme.model import Scheme
+from parity.domain.returns import ReturnCase, ReturnStatus
+from parity.scheme.model import ParityRule, Scheme
 from parity.services.context import Services, StaleVersion, run_command, scheme_ref
+from parity.services.notices import scheme_timeline
 from parity.services.ports import UnitOfWork
 
 
@@ -26,21 +28,88 @@ class CaseCommand:
     expected_version: int | None = None  # the version the client last saw (HTTP If-Match); None: do not check
 
 
-def act_on_return_case(services: Services, command: CaseCommand) -> Mapping[str, Any]:
-    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
-        scheme = services.scheme(uow.returns.scheme_of(command.case_id))
-        case = uow.returns.get(command.case_id)
-        _check_version(case.version, command)
-        action = _action(services, scheme, command, _parity_flag(uow, scheme, command))
-        case.record(action, scheme)
-        if action.kind == "complete_transfer":
-            ledger = uow.ledgers.get(scheme.id)
-            ledger.record_return(counted(scheme, [case.nationality]), _local_day(scheme, action), scheme.parity)
-            uow.ledgers.save(ledger)
-        uow.returns.save(case)
-        return {"case_id": case.id, "status": case.status.value, "version": case.version}
+@dataclass(frozen=True)
+class BulkCaseCommand:
+    """One action on many cases at once, e.g. releasing into the asylum route everyone not selected today."""
 
-    return run_command(services, command.command_id, f"return:{command.action}", _fingerprint(command), handle)
+    command_id: str
+    actor: str
+    case_ids: Sequence[str]
+    action: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+def act_on_return_case(services: Services, command: CaseCommand) -> Mapping[str, Any]:
+    return run_command(
+        services,
+        command.command_id,
+        f"return:{command.action}",
+        _fingerprint(command),
+        lambda uow: _act_on_return(services, uow, command),
+    )
+
+
+def act_on_return_cases(services: Services, command: BulkCaseCommand) -> Mapping[str, Any]:
+    """The same action on every case listed, in one transaction: all of them or, if any is refused, none."""
+    if not command.case_ids:
+        raise InvalidCommand("case_ids: name at least one case")
+
+    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        results = [
+            _act_on_return(
+                services,
+                uow,
+                CaseCommand(f"{command.command_id}:{index}", command.actor, case_id, command.action, command.payload),
+            )
+            for index, case_id in enumerate(command.case_ids)
+        ]
+        return {"action": command.action, "cases": results}
+
+    request = {"case_ids": list(command.case_ids), "action": command.action, "payload": dict(command.payload)}
+    return run_command(services, command.command_id, f"return-bulk:{command.action}", request, handle)
+
+
+def _act_on_return(services: Services, uow: UnitOfWork, command: CaseCommand) -> dict[str, Any]:
+    scheme = services.scheme(uow.returns.scheme_of(command.case_id))
+    case = uow.returns.get(command.case_id)
+    _check_version(case.version, command)
+    scheme_timeline(uow, scheme).check_new_work(command.action, services.clock.now())
+    action = _action(services, scheme, command, _parity_flag(uow, scheme, command))
+    moving = [case, *_family_moving_with(uow, case)] if action.kind == "complete_transfer" else [case]
+    for member in moving:
+        member_action = action if member is case else replace(action, command_id=f"{action.command_id}:{member.id}")
+        member.record(member_action, scheme)
+    if action.kind == "complete_transfer":
+        ledger = uow.ledgers.get(scheme.id)
+        returned = counted(scheme, [member.nationality for member in moving])
+        ledger.record_return(returned, _local_day(scheme, action), scheme.parity)
+        uow.ledgers.save(ledger)
+    for member in moving:
+        uow.returns.save(member)
+    result: dict[str, Any] = {"case_id": case.id, "status": case.status.value, "version": case.version}
+    if len(moving) > 1:
+        result["family_moved_with"] = [member.id for member in moving[1:]]
+    return result
+
+
+def _family_moving_with(uow: UnitOfWork, case: ReturnCase) -> list[ReturnCase]:
+    """Accompanied children move with their family unit (rule 4): the family, as grouped at intake, is transferred
+    together in one step, or not at all. Every member must be on the same scheduled transfer; members already
+    returned are left as they are."""
+    if case.family_group is None:
+        return []
+    family = [
+        uow.returns.get(member_id)
+        for member_id in uow.returns.family_case_ids(case.arrival_id, case.family_group)
+        if member_id != case.id
+    ]
+    staying = [m for m in family if m.status not in {ReturnStatus.TRANSFER_SCHEDULED, ReturnStatus.RETURNED}]
+    if staying:
+        listed = ", ".join(f"{m.id} ({m.status.value})" for m in staying)
+        raise TransferBlocked(
+            f"family {case.family_group} moves together (rule 4): not every member is scheduled for transfer: {listed}"
+        )
+    return [m for m in family if m.status is ReturnStatus.TRANSFER_SCHEDULED]
 
 
 def act_on_admission_case(services: Services, command: CaseCommand) -> Mapping[str, Any]:
@@ -48,14 +117,21 @@ def act_on_admission_case(services: Services, command: CaseCommand) -> Mapping[s
         scheme = services.scheme(uow.admissions.scheme_of(command.case_id))
         case = uow.admissions.get(command.case_id)
         _check_version(case.version, command)
-        before = case.status
-        action = _action(services, scheme, command)
-        case.record(action, scheme)
-        _update_ledger_for_admission(uow, scheme, case, before, action)
-        uow.admissions.save(case)
+        record_admission_action(uow, scheme, case, _action(services, scheme, command))
         return {"case_id": case.id, "status": case.status.value, "version": case.version}
 
     return run_command(services, command.command_id, f"admission:{command.action}", _fingerprint(command), handle)
+
+
+def record_admission_action(uow: UnitOfWork, scheme: Scheme, case: AdmissionCase, action: Action) -> None:
+    """Record one action on an admission case, checked by the domain, with the ledger kept in step; the caller
+    commits. Approving a selection proposal invites its families through here too, all in one transaction."""
+    before = case.status
+    timeline = scheme_timeline(uow, scheme)
+    timeline.check_new_work(action.kind, action.at)
+    case.record(action, scheme)
+    _update_ledger_for_admission(uow, scheme, case, before, action, rule=timeline.parity_rule(action.at))
+    uow.admissions.save(case)
 
 
 def _fingerprint(command: CaseCommand) -> dict[str, Any]:
@@ -99,17 +175,20 @@ def counted(scheme: Scheme, nationalities: list[str]) -> int:
 
 
 def _update_ledger_for_admission(
-    uow: UnitOfWork, scheme: Scheme, case: AdmissionCase, before: AdmissionStatus, action: Action
+    uow: UnitOfWork, scheme: Scheme, case: AdmissionCase, before: AdmissionStatus, action: Action, *, rule: ParityRule
 ) -> None:
+    """`rule` is the parity rule in force now: during a notice period it allows no tolerance (rule 24)."""
     people = counted(scheme, [m.identity.nationality for m in case.members])
     day = _local_day(scheme, action)
     ledger = uow.ledgers.get(scheme.id)
     if action.kind == "invite":
-        if ledger.admissions_paused(scheme.parity):
-            raise LedgerLimitReached("admissions are paused: they lead returns beyond the scheme's tolerance (rule 21)")
+        if ledger.admissions_paused(rule):
+            raise LedgerLimitReached(
+                f"admissions are paused: they lead returns beyond the tolerance of {rule.tolerance} (rules 21, 24)"
+            )
         return
     if action.kind == "issue_entry_clearance":
-        ledger.commit_admission(people, day, scheme.parity)
+        ledger.commit_admission(people, day, rule)
     elif action.kind == "record_arrival":
         ledger.record_admission(people, day)
     elif before is AdmissionStatus.CLEARANCE_ISSUED and action.kind in {"expire_entry_clearance", "withdraw"}:

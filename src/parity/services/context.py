@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 
 from parity.domain.errors import DomainError
 from parity.domain.lifecycle import SchemeRef
+from parity.identity.port import IdentityResolver, NullIdentityResolver
 from parity.scheme.model import Scheme
+from parity.services.audit import AuditPolicy, append, record_ids_in
 from parity.services.ports import Clock, ConcurrencyConflict, StoredCommand, UnitOfWork, UnitOfWorkFactory
 
 T = TypeVar("T")
@@ -50,6 +52,12 @@ class Services:
     uow: UnitOfWorkFactory
     clock: Clock
     schemes: dict[str, Scheme] = field(default_factory=dict)
+    # Identity resolution (issue 5): finds earlier records of the same person at intake and at expression of
+    # interest. Null unless configured; filled from the store's identity index on first use (services.identity).
+    identity: IdentityResolver = field(default_factory=NullIdentityResolver)
+    identity_warmed: bool = False
+    # The audit chain (issue 3): every command appends an entry; checkpoints are signed with the configured key.
+    audit: AuditPolicy = field(default_factory=AuditPolicy)
 
     def scheme(self, scheme_id: str) -> Scheme:
         found = self.schemes.get(scheme_id)
@@ -99,7 +107,8 @@ def run_command(
 ) -> Mapping[str, Any]:
     """Carry out a command once: a repeat with the same id and request replays the first result and changes nothing.
 
-    The command log is written in the same transaction as the command's effects, so either both happen or neither.
+    The command log and the audit entry (who, from `acting()`; which records, from the result) are written in the
+    same transaction as the command's effects, so all happen or none. A replay is audited too, as replayed.
     """
     fingerprint = request_hash(name, request)
 
@@ -111,10 +120,23 @@ def run_command(
                     raise IdempotencyConflict(
                         f"command id {command_id} was already used for a different request ({stored.name})"
                     )
+                _audit_and_commit(uow, stored.result, "replayed")
                 return stored.result
             result = handle(uow)
             uow.commands.add(StoredCommand(command_id, name, fingerprint, result), services.clock.now())
-            uow.commit()
+            _audit_and_commit(uow, result, "done")
             return result
+
+    def _audit_and_commit(uow: UnitOfWork, result: Mapping[str, Any], outcome: str) -> None:
+        append(
+            uow,
+            services.audit,
+            services.clock.now(),
+            name,
+            record_ids=record_ids_in(result),
+            outcome=outcome,
+            command_id=command_id,
+        )
+        uow.commit()
 
     return with_retries(attempt)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from parity.domain.eligibility import screen_arrival
 from parity.domain.errors import InvalidCommand
+from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
 from parity.domain.returns import ReturnCase
 from parity.scheme.model import ReturnGround, Scheme
 from parity.services.context import Services, run_command, scheme_ref
+from parity.services.identity import PersonToCheck, index_and_check
 from parity.services.ports import UnitOfWork
 
 
@@ -54,19 +56,30 @@ def record_arrival(services: Services, command: RecordArrival) -> Mapping[str, A
         command.command_id,
         "record_arrival",
         _fingerprint(command),
-        lambda uow: _record(uow, scheme, command, services.clock.now()),
+        lambda uow: _record(services, uow, scheme, command, services.clock.now()),
     )
 
 
 def import_arrivals(
-    services: Services, command_id: str, scheme_id: str, arrivals: Sequence[RecordArrival]
+    services: Services,
+    command_id: str,
+    scheme_id: str,
+    arrivals: Sequence[RecordArrival],
+    progress: Callable[[int], None] | None = None,
 ) -> Mapping[str, Any]:
-    """Record many arrivals all-or-nothing: any refusal leaves the store as it was."""
+    """Record many arrivals all-or-nothing: any refusal leaves the store as it was.
+
+    `progress` hears how many arrivals are recorded so far; nothing is committed until the last one is.
+    """
     scheme = services.scheme(scheme_id)
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         now = services.clock.now()
-        results = [_record(uow, scheme, arrival, now) for arrival in arrivals]
+        results = []
+        for arrival in arrivals:
+            results.append(_record(services, uow, scheme, arrival, now))
+            if progress is not None:
+                progress(len(results))
         screened = [case for result in results for case in result["cases"]]
         return {
             "arrivals": len(results),
@@ -84,7 +97,9 @@ def _fingerprint(command: RecordArrival) -> dict[str, Any]:
     return {key: value for key, value in asdict(command).items() if key != "command_id"}
 
 
-def _record(uow: UnitOfWork, scheme: Scheme, command: RecordArrival, now: datetime) -> dict[str, Any]:
+def _record(
+    services: Services, uow: UnitOfWork, scheme: Scheme, command: RecordArrival, now: datetime
+) -> dict[str, Any]:
     if command.arrived_at > now:
         raise InvalidCommand(f"arrived_at {command.arrived_at.isoformat()} is in the future")
     if not command.people:
@@ -98,7 +113,7 @@ def _record(uow: UnitOfWork, scheme: Scheme, command: RecordArrival, now: dateti
     )
     uow.arrivals.add(arrival, scheme)
     ref = scheme_ref(scheme)
-    screenings = screen_arrival(scheme, arrival, now)
+    screenings = screen_arrival(scheme, arrival, now, uow.notices.for_scheme(scheme.id))
     cases = []
     for index, (person, screening) in enumerate(zip(arrival.people, screenings, strict=True)):
         case = ReturnCase(
@@ -120,10 +135,18 @@ def _record(uow: UnitOfWork, scheme: Scheme, command: RecordArrival, now: dateti
             case.record(Action("screen_ineligible", now, command.actor, f"{prefix}:screen", ref, reasons), scheme)
         cases.append(case)
     uow.returns.add_many(cases, scheme.id)
+    to_check = [PersonToCheck(p.id, c.id, p.identity) for p, c in zip(arrival.people, cases, strict=True)]
+    flags = index_and_check(services, uow, RecordSource.ARRIVAL, to_check, now)
     return {
         "arrival_id": arrival.id,
         "cases": [
-            {"case_id": c.id, "person_id": c.person_id, "status": c.status.value, "reasons": list(s.reasons)}
+            {
+                "case_id": c.id,
+                "person_id": c.person_id,
+                "status": c.status.value,
+                "reasons": list(s.reasons),
+                "identity_flags": flags[c.person_id],
+            }
             for c, s in zip(cases, screenings, strict=True)
         ],
     }

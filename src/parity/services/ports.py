@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, Self
 
+from parity.accounts.records import SessionRecord, TokenRecord, UserRecord
+from parity.audit.chain import Checkpoint, Entry
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
+from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
+from parity.domain.identity_links import IdentityFlag, LinkedRecord, RecordSource
 from parity.domain.ledger import Ledger
+from parity.domain.notices import SchemeNotice
 from parity.domain.people import BoatArrival
+from parity.domain.proposals import ProposalStatus, SelectionProposal
 from parity.domain.returns import ReturnCase, ReturnStatus
+from parity.identity.records import IdentityRecord
 from parity.scheme.model import Scheme
 
 
@@ -46,6 +53,7 @@ class ReturnCaseRepository(Protocol):
     def save(self, case: ReturnCase) -> None: ...
     def ids_by_status(self, scheme_id: str, statuses: frozenset[ReturnStatus]) -> list[str]: ...
     def count_by_status(self, scheme_id: str) -> dict[ReturnStatus, int]: ...
+    def family_case_ids(self, arrival_id: str, family_group: str) -> list[str]: ...
     def scheme_of(self, case_id: str) -> str: ...
 
 
@@ -62,6 +70,17 @@ class LedgerRepository(Protocol):
     def save(self, ledger: Ledger) -> None: ...
 
 
+class SelectionProposalRepository(Protocol):
+    """Admissions selection proposals (issue 7). `save` stores a status change of an open proposal, and raises
+    `ConcurrencyConflict` if it was approved or superseded meanwhile."""
+
+    def add(self, proposal: SelectionProposal) -> None: ...
+    def get(self, proposal_id: str) -> SelectionProposal: ...
+    def save(self, proposal: SelectionProposal) -> None: ...
+    def ids_by_status(self, scheme_id: str, status: ProposalStatus) -> list[str]: ...
+    def latest(self, scheme_id: str | None, limit: int) -> list[SelectionProposal]: ...
+
+
 class CommandLog(Protocol):
     """Commands already carried out, so that a repeated command (same client command id) replays safely."""
 
@@ -73,6 +92,159 @@ class SchemeRecords(Protocol):
     def ensure(self, scheme: Scheme, at: datetime) -> None: ...
 
 
+class SchemeNoticeRepository(Protocol):
+    def for_scheme(self, scheme_id: str) -> list[SchemeNotice]: ...
+    def add(self, notice: SchemeNotice) -> None: ...
+
+
+@dataclass(frozen=True)
+class IndexedPerson:
+    """A person record in the identity index (issue 5): where it comes from, its case, and what matching needs.
+
+    ``record.record_id`` is the arriving person's id or the admission member's id.
+    """
+
+    source: RecordSource
+    case_id: str  # the return case (arrival) or the admission case (application)
+    record: IdentityRecord
+
+
+class IdentityRepository(Protocol):
+    """The identity index and its flags (issue 5). Names, dates of birth and document numbers are read and
+    written only here, so that encrypting them at rest touches one place."""
+
+    def add_people(self, people: Sequence[IndexedPerson], at: datetime) -> None: ...
+    def all_people(self) -> Iterator[IndexedPerson]: ...
+    def located(self, record_ids: Collection[str]) -> dict[str, LinkedRecord]:
+        """The indexed records among ``record_ids``, with their cases; ids not in the index are left out."""
+        ...
+
+    def add_flags(self, flags: Sequence[IdentityFlag]) -> None: ...
+    def flag(self, flag_id: str) -> IdentityFlag: ...
+    def save_decision(self, flag: IdentityFlag) -> None: ...
+    def flags_for_case(self, case_id: str) -> list[IdentityFlag]: ...
+
+
+# --- Accounts, decision approvals, case listings and the audit log (issue 3).
+class AccountRepository(Protocol):
+    """Users, their browser sessions and API tokens. Sessions and tokens are found by the hash of their secret."""
+
+    def add_user(self, user: UserRecord) -> None: ...
+    def user(self, user_id: str) -> UserRecord: ...
+    def user_named(self, username: str) -> UserRecord | None: ...
+    def users(self) -> list[UserRecord]: ...
+    def save_user(self, user: UserRecord) -> None: ...
+    def add_session(self, session: SessionRecord) -> None: ...
+    def session(self, id_hash: str) -> SessionRecord | None: ...
+    def touch_session(self, id_hash: str, at: datetime) -> None: ...
+    def end_session(self, id_hash: str, at: datetime) -> None: ...
+    def add_token(self, token: TokenRecord) -> None: ...
+    def token(self, token_id: str) -> TokenRecord: ...
+    def token_with_hash(self, token_hash: str) -> TokenRecord | None: ...
+    def tokens(self, user_id: str | None) -> list[TokenRecord]: ...
+    def revoke_token(self, token_id: str, at: datetime) -> None: ...
+
+
+class DecisionProposalRepository(Protocol):
+    """Removal and admission decisions awaiting a second person. `save` stores the decision of a proposal that is
+    still open, and raises `ConcurrencyConflict` if someone decided it meanwhile."""
+
+    def add(self, proposal: DecisionProposal) -> None: ...
+    def get(self, proposal_id: str) -> DecisionProposal: ...
+    def save(self, proposal: DecisionProposal) -> None: ...
+    def page(
+        self, case_type: CaseType, status: DecisionStatus | None, after: str | None, limit: int
+    ) -> list[DecisionProposal]: ...
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case as listed: no personal data, only what a list needs to be filtered and paged."""
+
+    case_id: str
+    scheme_id: str
+    status: str
+    version: int
+    opened_at: datetime  # arrival (return case) or submission (admission case)
+
+
+class CaseListing(Protocol):
+    """Pages of cases in id order, filtered by scheme and status; `after` is the last id of the previous page."""
+
+    def returns_page(
+        self, scheme_id: str | None, statuses: Collection[str], after: str | None, limit: int
+    ) -> list[CaseSummary]: ...
+    def admissions_page(
+        self, scheme_id: str | None, statuses: Collection[str], after: str | None, limit: int
+    ) -> list[CaseSummary]: ...
+    def admission_counts(self, scheme_id: str) -> dict[str, int]: ...
+
+
+class AuditLog(Protocol):
+    """The append-only hash chain. `head` locks the chain's last position until the transaction ends, so that
+    concurrent appenders queue; `append` adds the next entry and moves the head. Nothing updates or deletes."""
+
+    def head(self) -> tuple[int, str]: ...
+    def append(self, entry: Entry) -> None: ...
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None: ...
+    def entries(self, after: int = 0) -> Iterator[Entry]: ...
+    def latest(self, limit: int, before: int | None = None) -> list[Entry]: ...
+    def checkpoints(self) -> list[Checkpoint]: ...
+
+
+# --- Personal data at rest (issue 3 item 5): keys in use, re-encryption, retention and subject access.
+@dataclass(frozen=True)
+class HeldRecord:
+    """A person record the store holds: an arriving person (and their return case) or an admission applicant."""
+
+    record_id: str  # the arriving person's id or the admission member's id
+    source: RecordSource
+    case_id: str
+    arrival_id: str | None  # arriving people only
+    anonymised_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClosedCase:
+    case_id: str
+    source: RecordSource
+    closed_at: datetime  # the time of the case's last action
+
+
+@dataclass(frozen=True)
+class AnonymisedCounts:
+    people: int
+    admission_members: int
+    identity_records: int
+
+
+class PersonalDataStore(Protocol):
+    """What the services ask of the encrypted personal data as a whole; no method returns a key or a ciphertext."""
+
+    def key_usage(self) -> dict[str, int]:
+        """How many stored values each key id protects (including ids no longer configured)."""
+        ...
+
+    def rows_to_reencrypt(self) -> int: ...
+    def reencrypt(self, limit: int) -> int:
+        """Re-encrypt under the active key up to ``limit`` rows holding a value under another key; how many."""
+        ...
+
+    def held_record(self, record_id: str) -> HeldRecord | None: ...
+    def records_with_document(self, number: str) -> list[HeldRecord]: ...
+    def records_with_name(self, family_name: str, date_of_birth: date | None) -> list[HeldRecord]: ...
+    def index_entries(self, record_ids: Collection[str]) -> list[IndexedPerson]: ...
+    def flag_ids_involving(self, record_ids: Collection[str]) -> list[str]: ...
+    def closed_cases_holding_personal_data(
+        self, scheme_id: str, returns: frozenset[ReturnStatus], admissions: frozenset[AdmissionStatus]
+    ) -> list[ClosedCase]: ...
+    def anonymise(
+        self, return_case_ids: Collection[str], admission_case_ids: Collection[str], at: datetime
+    ) -> AnonymisedCounts:
+        """Clear the personal data of these cases' people (their rows and identity index entries)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -82,6 +254,14 @@ class UnitOfWork(Protocol):
     ledgers: LedgerRepository
     commands: CommandLog
     schemes: SchemeRecords
+    identity: IdentityRepository
+    notices: SchemeNoticeRepository
+    proposals: SelectionProposalRepository
+    accounts: AccountRepository
+    decisions: DecisionProposalRepository
+    case_listing: CaseListing
+    audit: AuditLog
+    personal_data: PersonalDataStore
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None: ...

@@ -1,12 +1,14 @@
-"""Read-side use cases: the weekly parity ledger and the board of legal deadlines."""
+"""Read-side use cases: the weekly parity ledger, the share of real arrivals returned, the board of deadlines."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from parity.data import small_boat_days
 from parity.domain.admissions import OPEN as OPEN_ADMISSIONS
-from parity.domain.clocks import DeadlineState
+from parity.domain.clocks import ClockRules, DeadlineState
+from parity.domain.ledger import week_start
 from parity.domain.returns import IN_PROCESS
 from parity.services.context import Services
 
@@ -34,6 +36,16 @@ class LedgerReport:
     weekly_level: int
     admissions_paused: bool
     returns_ahead: bool
+
+    def week(self, start: date) -> LedgerWeek:
+        """The line of the week starting `start`; a week without movements carries the running totals before it."""
+        before = [w for w in self.weeks if w.week_start <= start]
+        if before and before[-1].week_start == start:
+            return before[-1]
+        if not before:
+            return LedgerWeek(start, 0, 0, 0, 0, 0, 0.0)
+        last = before[-1]
+        return LedgerWeek(start, 0, 0, 0, last.cumulative_returned, last.cumulative_admitted, last.balance)
 
 
 def weekly_ledger(services: Services, scheme_id: str) -> LedgerReport:
@@ -73,6 +85,65 @@ def weekly_ledger(services: Services, scheme_id: str) -> LedgerReport:
         admissions_paused=ledger.admissions_paused(rule),
         returns_ahead=ledger.returns_ahead(rule),
     )
+
+
+def scheme_weeks(services: Services, scheme_id: str) -> list[date]:
+    """The Mondays of every week from the scheme's coming into force to the current week (or its last)."""
+    scheme = services.scheme(scheme_id)
+    today = ClockRules(scheme.timezone, scheme.calendars).local_date(services.clock.now())
+    last = min(today, scheme.in_force.end) if scheme.in_force.end else today
+    first = week_start(scheme.in_force.start)
+    return [first + timedelta(weeks=n) for n in range((week_start(last) - first).days // 7 + 1)]
+
+
+# The Home Office series counts people crossing the Channel to the UK in small boats: it is the arrivals series of a
+# scheme returning from the UK to France, and of no other.
+SMALL_BOAT_SERIES_PARTIES = ("GB", "FR")
+
+
+@dataclass(frozen=True)
+class ArrivalsWeek:
+    """Real small-boat arrivals in a week of the scheme (Home Office series) against the people returned."""
+
+    week_start: date
+    arrivals: int
+    returned: int
+    cumulative_arrivals: int
+    cumulative_returned: int
+
+    @property
+    def one_in(self) -> float | None:
+        """One person returned for every N who arrived this week; None when nobody was returned."""
+        return self.arrivals / self.returned if self.returned else None
+
+    @property
+    def cumulative_one_in(self) -> float | None:
+        return self.cumulative_arrivals / self.cumulative_returned if self.cumulative_returned else None
+
+
+def arrivals_returned(services: Services, scheme_id: str) -> list[ArrivalsWeek]:
+    """Week by week since the scheme came into force (up to today and the series' last day): the "1 in N".
+
+    Empty for a scheme whose parties the small-boat series does not describe.
+    """
+    scheme = services.scheme(scheme_id)
+    parties = (scheme.parties.returning.code, scheme.parties.readmitting.code)
+    if parties != SMALL_BOAT_SERIES_PARTIES:
+        return []
+    today = ClockRules(scheme.timezone, scheme.calendars).local_date(services.clock.now())
+    arrivals: dict[date, int] = {}
+    for day in small_boat_days(scheme.in_force.start, today):
+        arrivals[week_start(day.day)] = arrivals.get(week_start(day.day), 0) + day.people
+    returned = {week.week_start: week.returned for week in weekly_ledger(services, scheme_id).weeks}
+    weeks: list[ArrivalsWeek] = []
+    cumulative_arrivals = cumulative_returned = 0
+    for week in sorted(arrivals):
+        cumulative_arrivals += arrivals[week]
+        cumulative_returned += returned.get(week, 0)
+        weeks.append(
+            ArrivalsWeek(week, arrivals[week], returned.get(week, 0), cumulative_arrivals, cumulative_returned)
+        )
+    return weeks
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""Command functions for the main CLI: `parity simulate SCENARIO --out DIR` and `parity backtest`.
+"""`parity simulate`: the Typer sub-app the main CLI registers.
 
-They are plain Typer-compatible functions; `parity.cli` registers them.
+`parity simulate SCENARIO --out DIR` (short for `parity simulate run SCENARIO --out DIR`) runs a scenario on the fast
+engine; `parity simulate backtest` compares the pilot with the reported figures. `parity simulate twin`, which
+writes to a database, is added by `parity.cli`: this package stays free of storage and of the composition root.
 """
 
 from __future__ import annotations
@@ -8,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from parity.scheme import load_scheme
 from parity.simulate.backtest import FITTED, BacktestResult, run_backtest
@@ -27,8 +30,28 @@ from parity.simulate.summary import summary_metrics
 DEFAULT_REPLICATIONS = 1000
 DEFAULT_SEED = 20250806  # the day the scheme came into force
 INVALID_INPUT = 2
+RUN_COMMAND = "run"
 
 
+class _ScenarioOrCommand(TyperGroup):
+    """`parity simulate SCENARIO ...` means `parity simulate run SCENARIO ...`: a first word that is not a
+    subcommand (nor an option) is a scenario. Subcommand names therefore win over a scenario file of the same name."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Any: Typer's own (vendored) click Context
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = [RUN_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+simulate_app = typer.Typer(
+    cls=_ScenarioOrCommand,
+    help="Scenario simulator: `parity simulate SCENARIO --out DIR` runs a scenario (bundled: "
+    "uk-fr-2025-pilot, uk-fr-scale-200, uk-fr-full-flow); see docs/simulator.md.",
+    no_args_is_help=True,
+)
+
+
+@simulate_app.command(RUN_COMMAND)
 def simulate_command(
     scenario: Annotated[str, typer.Argument(help="A bundled scenario id (e.g. uk-fr-2025-pilot) or a TOML file.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for weekly.csv, charts and summary.json.")],
@@ -43,7 +66,7 @@ def simulate_command(
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(INVALID_INPUT) from error
     inputs = resolve(loaded)
-    with _progress(console, f"Simulating {loaded.id}") as advance:
+    with progress_bar(console, f"Simulating {loaded.id}") as advance:
         trajectories = simulate(inputs, replications, seed, advance)
     metrics = summary_metrics(trajectories, inputs.tolerance, inputs.admissions_per_return)
     label = RunLabel.of(trajectories, seed)
@@ -52,6 +75,7 @@ def simulate_command(
         console.print(f"wrote {path}")
 
 
+@simulate_app.command("backtest")
 def backtest_command(
     replications: Annotated[int, typer.Option(min=1, help="Independent replications to run.")] = DEFAULT_REPLICATIONS,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same results.")] = DEFAULT_SEED,
@@ -98,7 +122,7 @@ def backtest_table(result: BacktestResult) -> Table:
 
 
 @contextmanager
-def _progress(console: Console, description: str) -> Iterator[ProgressCallback]:
+def progress_bar(console: Console, description: str) -> Iterator[ProgressCallback]:
     """Rich progress over the simulated days; yields the engine's progress callback."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("days"))
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:

@@ -1,4 +1,5 @@
-"""The error a scenario file raises: the same (field, reason) shape as `parity.scheme.SchemeError`."""
+"""The errors of the simulator: a scenario file that cannot run (the same (field, reason) shape as
+`parity.scheme.SchemeError`), and a twin run that cannot start."""
 
 from __future__ import annotations
 
@@ -11,3 +12,7 @@ class ScenarioError(ValueError):
         self.problems = problems
         lines = "\n".join(f"  {field}: {reason}" for field, reason in problems)
         super().__init__(f"{source} is not a valid scenario:\n{lines}")
+
+
+class TwinError(RuntimeError):
+    """The twin cannot run on these services: a clock it cannot move, or a database that already holds cases."""

@@ -1,5 +1,5 @@
-"""A scenario resolved into day-by-day inputs: what every engine (the fast one, the SimPy baseline, a later
-twin run through the service layer) consumes, so that they all run exactly the same model."""
+"""A scenario resolved into day-by-day inputs: what every engine (the fast one, the SimPy baseline, the twin run
+through the service layer) consumes, so that they all run exactly the same model."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class EngineInputs:
     admissions_open: NDArray[np.bool_]  # ...and admitted people may travel
     # Returns leg
     selection_probability: float  # eligible share x selection share
+    eligible_share: float  # of arrivals, the share in scope; the twin needs it apart to have screening find them
     detention_places: int
     referrals_per_day: int
     request_deadline_days: int
@@ -103,6 +104,7 @@ def resolve(scenario: Scenario, period: Period | None = None) -> EngineInputs:
         window_open=window_open,
         admissions_open=window_open & np.array([day >= admissions.first_admission for day in days]),
         selection_probability=operations.eligible_share * operations.selection_share,
+        eligible_share=operations.eligible_share,
         detention_places=operations.detention_places,
         referrals_per_day=operations.referrals_per_day,
         request_deadline_days=_calendar_days(deadlines.request, default=10_000, field="request"),

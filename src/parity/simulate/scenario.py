@@ -60,6 +60,17 @@ class Period(Strict):
     def with_weeks(self, weeks: int) -> Period:
         return Period(start=self.start, end=self.start + timedelta(days=7 * weeks - 1))
 
+    @property
+    def weeks(self) -> int:
+        """Weeks begun in the period (the last may be short)."""
+        return -(-self.days // 7)
+
+    def first_weeks(self, weeks: int) -> Period:
+        """The first `weeks` weeks of this period, which must have that many."""
+        if not 1 <= weeks <= self.weeks:
+            raise ValueError(f"weeks must be from 1 to {self.weeks} ({self.start} to {self.end}), not {weeks}")
+        return Period(start=self.start, end=min(self.end, self.start + timedelta(days=7 * weeks - 1)))
+
 
 class Arrivals(Strict):
     mode: Literal["replay", "model"] = Field(

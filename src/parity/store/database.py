@@ -8,21 +8,38 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
+from parity.protection import FieldCipher
 from parity.services.ports import (
+    AccountRepository,
     AdmissionCaseRepository,
     ArrivalRepository,
+    AuditLog,
+    CaseListing,
     CommandLog,
     ConcurrencyConflict,
+    DecisionProposalRepository,
+    IdentityRepository,
     LedgerRepository,
+    PersonalDataStore,
     ReturnCaseRepository,
+    SchemeNoticeRepository,
     SchemeRecords,
+    SelectionProposalRepository,
 )
+from parity.store.accounts import SqlAccountRepository
+from parity.store.audit import SqlAuditLog
+from parity.store.decisions import SqlDecisionProposalRepository
+from parity.store.identity import SqlIdentityRepository
+from parity.store.listing import SqlCaseListing
+from parity.store.personal_data import SqlPersonalData
+from parity.store.proposals import SqlSelectionProposalRepository
 from parity.store.repositories import (
     SqlAdmissionCaseRepository,
     SqlArrivalRepository,
     SqlCommandLog,
     SqlLedgerRepository,
     SqlReturnCaseRepository,
+    SqlSchemeNotices,
     SqlSchemeRecords,
 )
 
@@ -77,19 +94,36 @@ class SqlUnitOfWork:
     ledgers: LedgerRepository
     commands: CommandLog
     schemes: SchemeRecords
+    notices: SchemeNoticeRepository
+    proposals: SelectionProposalRepository
+    identity: IdentityRepository
+    accounts: AccountRepository
+    decisions: DecisionProposalRepository
+    case_listing: CaseListing
+    audit: AuditLog
+    personal_data: PersonalDataStore
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cipher: FieldCipher) -> None:
         self.engine = engine
+        self.cipher = cipher  # personal data is encrypted and decrypted in the repositories, with this
 
     def __enter__(self) -> Self:
         self.connection = self.engine.connect()
         self.connection.begin()
-        self.arrivals = SqlArrivalRepository(self.connection)
+        self.arrivals = SqlArrivalRepository(self.connection, self.cipher)
         self.returns = SqlReturnCaseRepository(self.connection)
-        self.admissions = SqlAdmissionCaseRepository(self.connection)
+        self.admissions = SqlAdmissionCaseRepository(self.connection, self.cipher)
         self.ledgers = SqlLedgerRepository(self.connection)
         self.commands = SqlCommandLog(self.connection)
         self.schemes = SqlSchemeRecords(self.connection)
+        self.notices = SqlSchemeNotices(self.connection)
+        self.proposals = SqlSelectionProposalRepository(self.connection)
+        self.identity = SqlIdentityRepository(self.connection, self.cipher)
+        self.accounts = SqlAccountRepository(self.connection)
+        self.decisions = SqlDecisionProposalRepository(self.connection)
+        self.case_listing = SqlCaseListing(self.connection)
+        self.audit = SqlAuditLog(self.connection)
+        self.personal_data = SqlPersonalData(self.connection, self.cipher)
         return self
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
@@ -115,8 +149,9 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cipher: FieldCipher) -> None:
         self.engine = engine
+        self.cipher = cipher
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.cipher)

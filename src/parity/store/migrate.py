@@ -19,8 +19,7 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    # "heads": features that land in parallel each add a migration off the same parent; all of them apply.
+def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config(engine)
     with engine.connect() as connection:
         config.attributes["connection"] = connection

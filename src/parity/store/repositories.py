@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.eligibility import Applicant
 from parity.domain.ledger import Ledger, WeekTotals
 from parity.domain.lifecycle import Action, SchemeRef
+from parity.domain.notices import NoticeKind, SchemeNotice
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
 from parity.domain.returns import ReturnCase, ReturnStatus
+from parity.protection import FieldCipher
 from parity.scheme.model import AdmissionExclusion, ReturnGround, Scheme
 from parity.services.ports import ConcurrencyConflict, NotFound, StoredCommand
 from parity.store import tables as t
+from parity.store.protected import ADMISSION_MEMBERS, PEOPLE, blind_indexes
 
 
 def _documents_json(identity: IdentityClaim) -> list[dict[str, Any]]:
@@ -27,7 +30,8 @@ def _documents_json(identity: IdentityClaim) -> list[dict[str, Any]]:
     ]
 
 
-def _identity_columns(identity: IdentityClaim) -> dict[str, Any]:
+def _identity_columns(identity: IdentityClaim, cipher: FieldCipher) -> dict[str, Any]:
+    """In clear: the caller seals the row (`parity.store.protected`) once it has its id."""
     return {
         "given_names": identity.given_names,
         "family_name": identity.family_name,
@@ -36,17 +40,19 @@ def _identity_columns(identity: IdentityClaim) -> dict[str, Any]:
         "sex": identity.sex.value,
         "documents": _documents_json(identity),
         "biometric_ref": identity.biometric_ref,
+        **blind_indexes(cipher, identity),
     }
 
 
-def _identity(row: RowMapping) -> IdentityClaim:
+def _identity(row: Mapping[str, Any]) -> IdentityClaim:
+    """A decrypted row's identity; a person anonymised under retention keeps empty names and no documents."""
     return IdentityClaim(
-        given_names=row["given_names"],
-        family_name=row["family_name"],
+        given_names=row["given_names"] or "",
+        family_name=row["family_name"] or "",
         date_of_birth=row["date_of_birth"],
         nationality=row["nationality"],
         sex=Sex(row["sex"]),
-        documents=tuple(IdentityDocument(**d) for d in row["documents"]),
+        documents=tuple(IdentityDocument(**d) for d in row["documents"] or ()),
         biometric_ref=row["biometric_ref"],
     )
 
@@ -135,8 +141,9 @@ class _CaseHistory:
 
 
 class SqlArrivalRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
+        self.cipher = cipher
 
     def add(self, arrival: BoatArrival, scheme: Scheme) -> None:
         self.connection.execute(
@@ -149,16 +156,19 @@ class SqlArrivalRepository:
             )
         )
         rows = [
-            {
-                "id": p.id,
-                "arrival_id": arrival.id,
-                **_identity_columns(p.identity),
-                "age_status": p.age_status.value,
-                "grounds": sorted(g.value for g in p.grounds),
-                "departed_from": p.departed_from,
-                "transit_evidence": p.transit_evidence,
-                "family_group": p.family_group,
-            }
+            PEOPLE.seal(
+                self.cipher,
+                {
+                    "id": p.id,
+                    "arrival_id": arrival.id,
+                    **_identity_columns(p.identity, self.cipher),
+                    "age_status": p.age_status.value,
+                    "grounds": sorted(g.value for g in p.grounds),
+                    "departed_from": p.departed_from,
+                    "transit_evidence": p.transit_evidence,
+                    "family_group": p.family_group,
+                },
+            )
             for p in arrival.people
         ]
         if rows:
@@ -181,7 +191,7 @@ class SqlArrivalRepository:
                 transit_evidence=p["transit_evidence"],
                 family_group=p["family_group"],
             )
-            for p in people_rows
+            for p in (PEOPLE.open(self.cipher, row) for row in people_rows)
         )
         return BoatArrival(row["id"], row["boat_ref"], row["arrived_at"], row["place"], people)
 
@@ -250,13 +260,19 @@ class SqlReturnCaseRepository:
         )
         return {ReturnStatus(status): count for status, count in rows}
 
+    def family_case_ids(self, arrival_id: str, family_group: str) -> list[str]:
+        cases = t.return_cases
+        query = select(cases.c.id).where(cases.c.arrival_id == arrival_id, cases.c.family_group == family_group)
+        return list(self.connection.execute(query.order_by(cases.c.id)).scalars())
+
     def scheme_of(self, case_id: str) -> str:
         return self.history.scheme_of(case_id)
 
 
 class SqlAdmissionCaseRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
+        self.cipher = cipher
         self.history = _CaseHistory(connection, t.admission_cases, t.admission_actions)
 
     def add(self, case: AdmissionCase, scheme_id: str) -> None:
@@ -274,14 +290,17 @@ class SqlAdmissionCaseRepository:
         self.connection.execute(
             insert(t.admission_members),
             [
-                {
-                    "id": m.id,
-                    "case_id": case.id,
-                    "position": position,
-                    **_identity_columns(m.identity),
-                    "is_main_applicant": m.is_main_applicant,
-                    "exclusions": sorted(e.value for e in m.exclusions),
-                }
+                ADMISSION_MEMBERS.seal(
+                    self.cipher,
+                    {
+                        "id": m.id,
+                        "case_id": case.id,
+                        "position": position,
+                        **_identity_columns(m.identity, self.cipher),
+                        "is_main_applicant": m.is_main_applicant,
+                        "exclusions": sorted(e.value for e in m.exclusions),
+                    },
+                )
                 for position, m in enumerate(case.members)
             ],
         )
@@ -304,7 +323,7 @@ class SqlAdmissionCaseRepository:
                 is_main_applicant=m["is_main_applicant"],
                 exclusions=frozenset(AdmissionExclusion(e) for e in m["exclusions"]),
             )
-            for m in member_rows
+            for m in (ADMISSION_MEMBERS.open(self.cipher, row) for row in member_rows)
         )
         actions = self.history.loaded(case_id, _load_actions(self.connection, t.admission_actions, case_id))
         return AdmissionCase(
@@ -418,3 +437,39 @@ class SqlSchemeRecords:
                     first_used_at=at,
                 )
             )
+
+
+class SqlSchemeNotices:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def for_scheme(self, scheme_id: str) -> list[SchemeNotice]:
+        query = select(t.scheme_notices).where(t.scheme_notices.c.scheme_id == scheme_id)
+        rows = self.connection.execute(query.order_by(t.scheme_notices.c.given_at)).mappings()
+        return [
+            SchemeNotice(
+                id=row["id"],
+                scheme_id=row["scheme_id"],
+                kind=NoticeKind(row["kind"]),
+                given_by=row["given_by"],
+                given_at=row["given_at"],
+                reason=row["reason"],
+                actor=row["actor"],
+                scheme_version=row["scheme_version"],
+            )
+            for row in rows
+        ]
+
+    def add(self, notice: SchemeNotice) -> None:
+        self.connection.execute(
+            insert(t.scheme_notices).values(
+                id=notice.id,
+                scheme_id=notice.scheme_id,
+                kind=notice.kind.value,
+                given_by=notice.given_by,
+                given_at=notice.given_at,
+                reason=notice.reason,
+                actor=notice.actor,
+                scheme_version=notice.scheme_version,
+            )
+        )

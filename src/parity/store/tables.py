@@ -7,16 +7,20 @@ case rows keep a denormalised status for queries and a version for optimistic co
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -75,22 +79,35 @@ arrivals = Table(
     Column("scheme_id", String(64), nullable=False),
 )
 
+
+def _personal_data_columns() -> list[Column[Any]]:
+    """A person's identity as stored (issue 3 item 5): names, date of birth (ISO text), documents (JSON text) and
+    biometric reference are AES-GCM ciphertexts written and read only through `parity.store.protected`; NULL once
+    anonymised under the scheme's retention period (`anonymised_at`). Blind indexes allow exact lookups."""
+    return [
+        Column("given_names", Text),
+        Column("family_name", Text),
+        Column("date_of_birth", Text),
+        Column("nationality", String(3), nullable=False),
+        Column("sex", String(1), nullable=False),
+        Column("documents", Text),
+        Column("biometric_ref", Text),
+        Column("name_index", String(64), index=True),  # HMAC of family name + date of birth
+        Column("document_index", String(64), index=True),  # HMAC of the first document's number
+        Column("anonymised_at", UtcDateTime),
+    ]
+
+
 people = Table(
     "people",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("arrival_id", String(36), ForeignKey("arrivals.id"), nullable=False, index=True),
-    Column("given_names", Text, nullable=False),
-    Column("family_name", Text, nullable=False),
-    Column("date_of_birth", Date),
-    Column("nationality", String(3), nullable=False),
-    Column("sex", String(1), nullable=False),
-    Column("documents", JSON, nullable=False),
-    Column("biometric_ref", String(128)),
+    *_personal_data_columns(),
     Column("age_status", String(32), nullable=False),
     Column("grounds", JSON, nullable=False),
     Column("departed_from", String(3)),
-    Column("transit_evidence", Text),
+    Column("transit_evidence", Text),  # ciphertext: free text from interviews
     Column("family_group", String(64)),
 )
 
@@ -146,13 +163,7 @@ admission_members = Table(
     Column("id", String(36), primary_key=True),
     Column("case_id", String(36), ForeignKey("admission_cases.id"), nullable=False, index=True),
     Column("position", Integer, nullable=False),
-    Column("given_names", Text, nullable=False),
-    Column("family_name", Text, nullable=False),
-    Column("date_of_birth", Date),
-    Column("nationality", String(3), nullable=False),
-    Column("sex", String(1), nullable=False),
-    Column("documents", JSON, nullable=False),
-    Column("biometric_ref", String(128)),
+    *_personal_data_columns(),
     Column("is_main_applicant", Boolean, nullable=False),
     Column("exclusions", JSON, nullable=False),
     UniqueConstraint("case_id", "position"),
@@ -187,4 +198,188 @@ processed_commands = Table(
     Column("request_hash", String(64), nullable=False),
     Column("result", JSON, nullable=False),
     Column("at", UtcDateTime, nullable=False),
+)
+
+# Notices of suspension, termination or resumption of a scheme (rule 24): appended, never changed.
+scheme_notices = Table(
+    "scheme_notices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("scheme_id", String(64), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("given_by", String(3), nullable=False),
+    Column("given_at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("scheme_version", String(64), nullable=False),
+)
+
+
+# --- Admissions selection (issue 7): proposals of families to invite, approved by a person other than the proposer.
+# `explanation` is the optimiser's proposal (chosen families by factor, passed-over ones and why); `inputs` is the
+# selection request it was made from. Both are JSON, written once; only status and approval change, once.
+selection_proposals = Table(
+    "selection_proposals",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("scheme_id", String(64), nullable=False),
+    Column("scheme_version", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("inputs_hash", String(64), nullable=False),
+    Column("solver_status", String(64), nullable=False),
+    Column("objective", Float, nullable=False),
+    Column("places", Integer, nullable=False),
+    Column("places_filled", Integer, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("window_id", String(64)),
+    Column("explanation", JSON, nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("proposed_by", String(128), nullable=False),
+    Column("proposed_at", UtcDateTime, nullable=False),
+    Column("superseded_by", String(36)),
+    Column("approved_by", String(128)),
+    Column("approved_at", UtcDateTime),
+    Column("approval", JSON),  # removed, added, reason, invited (case ids)
+    Index("ix_selection_proposals_scheme_status", "scheme_id", "status"),
+)
+
+
+# --- Identity resolution (issue 5): the identity index, one row per person record from arrivals and admission
+# applications with what matching needs, written in the same transaction as the record; and identity flags, the
+# candidate matches the live check found above the model's threshold, pending until a person decides.
+# Personal data: identity_records.given_names, family_name, date_of_birth, document_number, biometric_ref (with
+# nationality and sex as quasi-identifiers).
+identity_records = Table(
+    "identity_records",
+    metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("source", String(16), nullable=False),
+    Column("case_id", String(36), nullable=False, index=True),
+    # Ciphertexts (issue 3 item 5, `parity.store.protected`); names NULL once anonymised under retention.
+    Column("given_names", Text),
+    Column("family_name", Text),
+    Column("date_of_birth", Text),
+    Column("nationality", String(3), nullable=False),
+    Column("sex", String(1), nullable=False),
+    Column("document_number", Text),
+    Column("biometric_ref", Text),
+    Column("indexed_at", UtcDateTime, nullable=False),
+)
+
+identity_flags = Table(
+    "identity_flags",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("record_id", String(36), ForeignKey("identity_records.record_id"), nullable=False),
+    Column("candidate_record_id", String(36), ForeignKey("identity_records.record_id"), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("match_weight", Float, nullable=False),
+    Column("match_probability", Float, nullable=False),
+    Column("basis", String(16), nullable=False),
+    Column("contributions", JSON, nullable=False),
+    Column("levels", JSON, nullable=False),
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(128)),
+    Column("decided_at", UtcDateTime),
+    Column("decision_reason", Text),
+    Column("decision_command_id", String(128)),
+    UniqueConstraint("record_id", "candidate_record_id"),
+    Index("ix_identity_flags_status", "status"),
+)
+
+
+# --- Accounts, decision approvals and the audit log (issue 3). Sessions and tokens are stored as SHA-256 hashes
+# only; the TOTP secret is to be encrypted at rest with the personal-data work (issue 3 item 5).
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("totp_secret", String(64)),
+    Column("disabled", Boolean, nullable=False),
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", String(36), ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", String(36), ForeignKey("users.id"), nullable=False, index=True),
+    Column("label", String(100), nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+# A removal or admission decision proposed by one person and approved or rejected by another (separation of duties).
+decision_proposals = Table(
+    "decision_proposals",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_type", String(16), nullable=False),
+    Column("case_id", String(36), nullable=False, index=True),
+    Column("action", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("case_version", Integer, nullable=False),
+    Column("proposed_by", String(128), nullable=False),
+    Column("proposed_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(128)),
+    Column("decided_at", UtcDateTime),
+    Index("ix_decision_proposals_type_status", "case_type", "status"),
+)
+
+# The audit hash chain: rows are inserted, never updated or deleted (triggers refuse both; see migration 0004).
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_id", String(128), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("action", String(128), nullable=False),
+    Column("record_ids", JSON, nullable=False),
+    Column("origin", String(128), nullable=False),
+    Column("outcome", String(128), nullable=False),
+    Column("command_id", String(128)),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+# One row: the chain's last position and hash. Appenders lock it, so entries are numbered without gaps or races.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
 )

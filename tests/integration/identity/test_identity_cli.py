@@ -1,32 +1,33 @@
 import re
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from parity.identity.cli import check_command, evaluate_command, generate_command, relink_command
+from parity.cli import app
+from parity.identity.model import IdentityModel
 
 METRICS_LINE = re.compile(r"^precision=\d\.\d{4} recall=\d\.\d{4} f1=\d\.\d{4} false_merge_rate=\d\.\d{4}$")
 
 
-def app() -> typer.Typer:
-    identity = typer.Typer()
-    identity.command("evaluate")(evaluate_command)
-    identity.command("generate")(generate_command)
-    return identity
+def _generated(tmp_path: Path, records: int = 400, seed: int = 5) -> Path:
+    data = tmp_path / "records.csv"
+    result = CliRunner().invoke(
+        app, ["identity", "generate", str(data), "--records", str(records), "--seed", str(seed)]
+    )
+    assert result.exit_code == 0, result.output
+    return data
 
 
 def test_evaluate_prints_the_metrics_line_last(tmp_path: Path) -> None:
-    runner = CliRunner()
-    data = tmp_path / "records.csv"
-    assert runner.invoke(app(), ["generate", str(data), "--records", "400", "--seed", "5"]).exit_code == 0
+    data = _generated(tmp_path)
     with data.open("a", encoding="utf-8") as handle:
         handle.write("bad-row,,,2001-02-30,ZZZ,?,P-bad,,\n")
-    result = runner.invoke(app(), ["evaluate", str(data)])
+    result = CliRunner().invoke(app, ["identity", "evaluate", str(data)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert METRICS_LINE.match(lines[-1])
+    assert METRICS_LINE.match(lines[-1]), lines[-1]
     assert any(line.startswith("nationality=ERI ") for line in lines)
+    assert all(METRICS_LINE.match(line.split(" ", 2)[2]) for line in lines if line.startswith("nationality="))
     assert any("bad-row" in line and "too little to match on" in line for line in lines)
 
 
@@ -35,15 +36,31 @@ def test_evaluate_refuses_a_file_without_labels(tmp_path: Path) -> None:
     data.write_text(
         "record_id,given_names,family_name,date_of_birth,nationality,sex\nr1,A,B,,ERI,M\n", encoding="utf-8"
     )
-    result = CliRunner().invoke(app(), ["evaluate", str(data)])
+    result = CliRunner().invoke(app, ["identity", "evaluate", str(data)])
     assert result.exit_code == 2
     assert "true_person_id" in result.output
 
 
+def test_train_writes_a_versioned_model_that_evaluate_uses(tmp_path: Path) -> None:
+    data = _generated(tmp_path, records=300, seed=9)
+    models = tmp_path / "models"
+    models.mkdir()
+    trained = CliRunner().invoke(
+        app, ["identity", "train", str(models), "--records", str(data), "--seed", "3", "--threshold", "5.5"]
+    )
+    assert trained.exit_code == 0, trained.output
+    (written,) = models.iterdir()
+    model = IdentityModel.load(written)
+    assert model.match_weight_threshold == 5.5
+    assert written.name == f"identity-model-{model.version}.json"
+    assert model.version != IdentityModel.bundled_default().version
+    evaluated = CliRunner().invoke(app, ["identity", "evaluate", str(data), "--model", str(written)])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert evaluated.stdout.splitlines()[0].startswith(f"model={model.version} ")
+    assert METRICS_LINE.match(evaluated.stdout.strip().splitlines()[-1])
+
+
 def test_relink_and_check_commands_run_on_a_register_file(tmp_path: Path) -> None:
-    identity = app()
-    identity.command("relink")(relink_command)
-    identity.command("check")(check_command)
     runner = CliRunner()
     register = tmp_path / "register.csv"
     register.write_text(
@@ -54,15 +71,16 @@ def test_relink_and_check_commands_run_on_a_register_file(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     clusters = tmp_path / "clusters.csv"
-    relinked = runner.invoke(identity, ["relink", str(register), str(clusters), "--chunks", "2"])
+    relinked = runner.invoke(app, ["identity", "relink", str(register), str(clusters), "--chunks", "2"])
     assert relinked.exit_code == 0, relinked.output
     rows = clusters.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "record_id,cluster_id,model_version"
     cluster_of = {row.split(",")[0]: row.split(",")[1] for row in rows[1:]}
     assert cluster_of["r1"] == cluster_of["r2"] != cluster_of["r3"]
     checked = runner.invoke(
-        identity,
+        app,
         [
+            "identity",
             "check",
             str(register),
             "--given-names",

@@ -8,7 +8,7 @@ import pytest
 from splink import DuckDBAPI, Linker
 
 from parity.identity import IdentityRecord, SplinkIdentityResolver
-from parity.identity.generator import LabelledRecord
+from parity.identity.generator import LabelledRecord, generate_records
 from parity.identity.intake import prepare_records
 from parity.identity.model import NAME_FREQUENCY_COLUMN, IdentityModel
 from parity.identity.model_input import model_rows_table
@@ -111,3 +111,15 @@ def test_records_added_one_at_a_time_are_found(model: IdentityModel) -> None:
     found = resolver.check(replace(RETURNEE, record_id="probe", biometric_id=None)).candidates
     assert found[0].record_id == RETURNEE.record_id
     assert pa.array([c.match_weight for c in found]).type == pa.float64()
+
+
+def test_checking_records_together_gives_each_the_result_of_checking_it_alone(model: IdentityModel) -> None:
+    register = generate_records(600, seed=13)
+    resolver = SplinkIdentityResolver(model, today=TODAY)
+    resolver.add([labelled.record for labelled in register[:500]])
+    later = [labelled.record for labelled in register[500:]]
+    together = resolver.check_all([*later, IdentityRecord("empty", "", "", None, "", "")])
+    assert together[:-1] == [resolver.check(record) for record in later]
+    assert sum(len(check.flagged) for check in together) > 10  # later records of people already in the register
+    assert together[-1].candidates == ()
+    assert "too little to match on" in together[-1].issues[-1]

@@ -91,3 +91,9 @@ def test_sex_and_document_are_normalised() -> None:
     normalised = normalise_record(record(sex="female", document_number=" p-123 456 "), TODAY)
     assert normalised.sex == "F"
     assert normalised.document_number == "P123456"
+
+
+def test_names_in_other_scripts_are_transliterated_to_latin_tokens() -> None:
+    assert canonical_tokens("ተስፋይ") == canonical_tokens("Tesfay")
+    assert canonical_tokens("Σοφία") == canonical_tokens("Sofia")
+    assert canonical_tokens("محمد") == ("mhmd",)

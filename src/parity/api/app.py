@@ -1,0 +1,110 @@
+"""The FastAPI application: every use case of the core under /api/v1, documented at /openapi.json."""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from parity.api.problems import ProblemError, install_problem_handlers, problem_response
+from parity.api.routers import arrivals, audit, cases, decisions, readmission, schemes, session, users
+from parity.api.security import SignInThrottle
+from parity.config import Settings
+from parity.services.audit import Acting, acting_as
+from parity.services.context import Services
+
+API_PREFIX = "/api/v1"
+REPEATABLE = frozenset({"status"})  # list filters; any other query parameter takes one value
+DESCRIPTION = """
+Run, audit and evaluate "one in, one out" return-and-admission schemes.
+
+* **Authentication**: browsers sign in at `POST /api/v1/session` (password and TOTP) and receive a session cookie;
+  send the returned CSRF token in `X-CSRF-Token` with every unsafe request. Machine clients send
+  `Authorization: Bearer <token>` with a scoped API token (`parity users token`).
+* **Errors** are `application/problem+json` (RFC 9457) with a stable `code` and a `detail` to act on.
+* **Retries**: send an `Idempotency-Key` with a POST; the same key and body replays the first result.
+* **Concurrency**: case reads return an `ETag` (the case's version); case actions require `If-Match` (428 without
+  it, 412 if the case has moved on).
+* **Audit**: every write, every read of personal data and every refusal is appended to a tamper-evident log.
+"""
+
+
+class RequestContext:
+    """Per request: the audit context (origin now, user once authenticated) and a bound on the body's size."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        with acting_as(Acting("anonymous", "none", f"api {client[0] if client else 'unknown'}")):
+            repeated = _repeated_query_parameters(scope.get("query_string", b""))
+            if repeated:
+                detail = f"query parameter '{repeated[0]}' is given more than once; it takes one value"
+                await problem_response(400, "repeated_parameter", detail)(scope, receive, send)
+                return
+            declared = dict(scope.get("headers", [])).get(b"content-length")
+            if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+                response = problem_response(
+                    413, "body_too_large", f"the body is larger than {self.max_body_bytes} bytes"
+                )
+                await response(scope, receive, send)
+                return
+            await self.app(scope, self._bounded(receive), send)
+
+    def _bounded(self, receive: Receive) -> Receive:
+        """A body sent without Content-Length (chunked) is cut off at the limit too."""
+        seen = 0
+
+        async def bounded() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body_bytes:
+                    raise ProblemError("body_too_large", f"the body is larger than {self.max_body_bytes} bytes")
+            return message
+
+        return bounded
+
+
+def _repeated_query_parameters(query: bytes) -> list[str]:
+    names = Counter(name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+    return sorted(name for name, count in names.items() if count > 1 and name not in REPEATABLE)
+
+
+def create_app(services: Services, settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Parity API",
+        version="1",
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.services = services
+    app.state.settings = settings
+    app.state.sign_in_throttle = SignInThrottle()
+    install_problem_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (
+        session.router,
+        schemes.router,
+        arrivals.router,
+        cases.router,
+        readmission.router,
+        decisions.returns_router,
+        decisions.admissions_router,
+        users.router,
+        audit.router,
+    ):
+        api.include_router(router)
+    app.include_router(api)
+    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,33 @@
+"""`parity serve`: the API on uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console()
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on")] = 8000,
+    access_log: Annotated[bool, typer.Option(help="Log each request line (paths carry record ids only)")] = False,
+) -> None:
+    """Start the REST API (OpenAPI document at /openapi.json, interactive docs at /docs)."""
+    import uvicorn
+
+    from parity.api import create_app
+    from parity.bootstrap import build_services
+    from parity.config import Settings
+
+    settings = Settings.from_environment()
+    app = create_app(build_services(settings), settings)
+    console.print(f"Parity API on http://{host}:{port}/api/v1  (OpenAPI: http://{host}:{port}/openapi.json)")
+    if settings.cookie_secure:
+        console.print(
+            "Session cookies are Secure: browsers send them over HTTPS only. Put TLS in front, or set "
+            "PARITY_COOKIE_SECURE=0 for plain HTTP on this machine."
+        )
+    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

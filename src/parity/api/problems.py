@@ -1,0 +1,217 @@
+"""Errors as `application/problem+json` (RFC 9457): a stable `code`, the HTTP status, and a detail a person can act on.
+
+Every refusal of an API request is audited here, in one place: who (if known), which route, which record ids (the
+path's), and the status. The refused request itself changed nothing: its transaction was rolled back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from parity.domain.errors import DomainError
+from parity.services.audit import record_access
+from parity.services.context import Services
+from parity.services.ports import ConcurrencyConflict, NotFound
+
+PROBLEM_JSON = "application/problem+json"
+
+# Domain refusals are 422 (the request cannot be carried out as given) unless the case's state is what refuses
+# it (409), or it is about who may do it (401/403) or which version they saw (412).
+STATUS_OF_CODE: dict[str, int] = {
+    "authentication_failed": 401,
+    "not_authenticated": 401,
+    "forbidden": 403,
+    "csrf_failed": 403,
+    "separation_of_duties": 403,
+    "approval_required": 403,
+    "not_found": 404,
+    "illegal_transition": 409,
+    "deadline_passed": 409,
+    "too_early": 409,
+    "transfer_blocked": 409,
+    "ledger_limit": 409,
+    "scheme_closed": 409,
+    "idempotency_conflict": 409,
+    "concurrency_conflict": 409,
+    "stale_version": 412,
+    "body_too_large": 413,
+    "unsupported_media_type": 415,
+    "precondition_required": 428,
+    "account_locked": 429,
+    "too_many_attempts": 429,
+}
+
+
+class ProblemError(Exception):
+    """A refusal raised by the API layer itself (authentication, scopes, headers, body size)."""
+
+    def __init__(self, code: str, detail: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.headers = dict(headers or {})
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "urn:parity:problem:stale_version",
+                    "title": "Precondition Failed",
+                    "status": 412,
+                    "detail": "case 6f1c… is at version 4, not 3: someone changed it since you loaded it",
+                    "code": "stale_version",
+                }
+            ]
+        }
+    )
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldProblem] | None = Field(default=None, description="Each bad field and why (validation)")
+
+
+def _responses() -> dict[int | str, dict[str, Any]]:
+    described = {
+        400: "Malformed request (a body that is not JSON, a query parameter given twice)",
+        401: "Not signed in, or the session or token is unknown, expired or revoked",
+        403: "The role or token lacks the scope; CSRF check failed; separation of duties",
+        404: "No such record (or not one this role may see)",
+        409: "The case's state or a concurrent change refuses it; an idempotency key reused for another request",
+        412: "If-Match names a version that is no longer current",
+        413: "Body too large",
+        415: "Unsupported media type",
+        422: "A field is missing, of the wrong type or refused by a rule of the scheme",
+        428: "If-Match is required",
+        429: "Too many sign-in attempts, or the account is locked",
+    }
+    return {
+        status: {"description": text, "model": Problem, "content": {PROBLEM_JSON: {}}}
+        for status, text in described.items()
+    }
+
+
+PROBLEM_RESPONSES = _responses()
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    errors: list[FieldProblem] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=f"urn:parity:problem:{code}",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        code=code,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, headers=dict(headers or {}), media_type=PROBLEM_JSON
+    )
+
+
+async def _refuse(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    errors: list[FieldProblem] | None = None,
+) -> JSONResponse:
+    services: Services = request.app.state.services
+    route = request.scope.get("route")
+    action = f"{request.method} {getattr(route, 'path', '(no route)')}"
+    record_ids = [str(v) for v in request.path_params.values()] if route is not None else []
+    await run_in_threadpool(record_access, services, action, record_ids, f"refused {status} {code}")
+    return problem_response(status, code, detail, headers, errors)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
+        return await _refuse(request, STATUS_OF_CODE[error.code], error.code, error.detail, headers=error.headers)
+
+    @app.exception_handler(DomainError)
+    async def on_domain(request: Request, error: DomainError) -> JSONResponse:
+        headers = {}
+        until = getattr(error, "until", None)
+        if until is not None:
+            retry = max(1, int((until - request.app.state.services.clock.now()).total_seconds()))
+            headers["Retry-After"] = str(retry)
+        return await _refuse(request, STATUS_OF_CODE.get(error.code, 422), error.code, str(error), headers=headers)
+
+    @app.exception_handler(NotFound)
+    async def on_not_found(request: Request, error: NotFound) -> JSONResponse:
+        return await _refuse(request, 404, "not_found", str(error).strip("'\""))
+
+    @app.exception_handler(ConcurrencyConflict)
+    async def on_conflict(request: Request, error: ConcurrencyConflict) -> JSONResponse:  # noqa: ARG001
+        detail = "someone else changed this record at the same moment, repeatedly: reload it and try again"
+        return await _refuse(request, 409, "concurrency_conflict", detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [_field_problem(e) for e in error.errors()]
+        if any(e.get("type") == "json_invalid" for e in error.errors()):
+            return await _refuse(request, 400, "malformed_json", "the body is not valid JSON", errors=problems)
+        detail = "; ".join(f"{p.field}: {p.message}" for p in problems) or "the request is not valid"
+        return await _refuse(request, 422, "invalid_request", detail, errors=problems)
+
+    @app.exception_handler(HTTPException)
+    async def on_http(request: Request, error: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette names only the methods of the first route matching the path: name them all.
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
+        return await _refuse(request, error.status_code, code, str(error.detail), headers=headers)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the API serves on a concrete path, from its OpenAPI document."""
+    table: list[tuple[re.Pattern[str], list[str]]] | None = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [
+            (
+                re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"),
+                sorted(m.upper() for m in ops),
+            )
+            for template, ops in app.openapi()["paths"].items()
+        ]
+        app.state.allowed_methods = table
+    return next((methods for pattern, methods in table if pattern.match(path)), [])
+
+
+def _field_problem(error: Mapping[str, Any]) -> FieldProblem:
+    location = [str(part) for part in error.get("loc", ())]
+    if location and location[0] in {"body", "query", "path", "header"}:
+        where = location[0]
+        name = ".".join(location[1:]) or where
+        field = name if where == "body" else f"{where} {name}"
+    else:
+        field = ".".join(location) or "request"
+    return FieldProblem(field=field, message=str(error.get("msg", "invalid")))

@@ -1,0 +1,1 @@
+"""One router per area, all under /api/v1."""

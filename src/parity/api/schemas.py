@@ -1,0 +1,366 @@
+"""Request and response bodies. Requests refuse unknown fields and wrong types (422, naming the field); text is
+bounded. Each model carries an example, so every operation in /openapi.json has one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from parity.accounts.roles import Role, Scope
+from parity.domain.people import AgeStatus, Sex
+from parity.scheme.model import AdmissionExclusion, ReturnGround
+
+Name = Field(min_length=1, max_length=200)
+Country3 = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")
+CASE_ID = "6f1c2a9e-3b1d-4a8e-9c55-0d2b7e4f1a20"
+
+
+def _request(value: dict[str, Any]) -> ConfigDict:
+    """Requests: unknown fields are refused (422, naming them), so a typo never passes silently."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [value]})
+
+
+def _response(value: dict[str, Any]) -> ConfigDict:
+    """Responses: only the documented fields go out; anything else a service adds stays in."""
+    return ConfigDict(extra="ignore", json_schema_extra={"examples": [value]})
+
+
+class SignIn(BaseModel):
+    model_config = _request({"username": "a.caseworker", "password": "correct horse battery", "totp": "492039"})
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    totp: str | None = Field(default=None, pattern=r"^\d{6}$", description="The 6-digit code of the second factor")
+
+
+class SessionOut(BaseModel):
+    model_config = _response(
+        {
+            "user_id": "2d3f…",
+            "username": "a.caseworker",
+            "role": "uk-caseworker",
+            "scopes": ["returns:read"],
+            "via": "session",
+            "csrf_token": "9a0c…",
+            "expires_at": "2025-09-01T20:00:00+00:00",
+        }
+    )
+    user_id: str
+    username: str
+    role: Role
+    scopes: list[Scope]
+    via: Literal["session", "token"]
+    csrf_token: str | None = Field(default=None, description="Send in X-CSRF-Token with every unsafe request")
+    expires_at: datetime | None = None
+
+
+class PersonIn(BaseModel):
+    model_config = _request(
+        {
+            "given_names": "Yonas",
+            "family_name": "Tesfay",
+            "nationality": "ERI",
+            "sex": "M",
+            "age_status": "adult",
+            "grounds": ["protection_claim"],
+            "departed_from": "FR",
+            "transit_evidence": "Interview: stayed in Dunkirk camp",
+        }
+    )
+    given_names: str = Name
+    family_name: str = Name
+    nationality: str = Country3
+    sex: Sex
+    age_status: AgeStatus
+    grounds: list[ReturnGround] = Field(min_length=1, max_length=3)
+    departed_from: str | None = Field(default=None, pattern=r"^[A-Z]{2,3}$")
+    date_of_birth: date | None = None
+    transit_evidence: str | None = Field(default=None, max_length=2000)
+    family_group: str | None = Field(default=None, max_length=64)
+    document_type: str | None = Field(default=None, max_length=40)
+    document_number: str | None = Field(default=None, max_length=64)
+    biometric_ref: str | None = Field(default=None, max_length=128)
+
+
+class ArrivalIn(BaseModel):
+    model_config = _request(
+        {
+            "scheme_id": "uk-fr-2025",
+            "boat_ref": "SB-2025-09-01-03",
+            "arrived_at": "2025-09-01T04:10:00+01:00",
+            "place": "Dover",
+            "people": [PersonIn.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+        }
+    )
+    scheme_id: str = Field(min_length=1, max_length=64)
+    boat_ref: str = Field(min_length=1, max_length=64)
+    arrived_at: AwareDatetime
+    place: str = Name
+    people: list[PersonIn] = Field(min_length=1, max_length=500)
+
+
+class ScreenedCase(BaseModel):
+    case_id: str
+    person_id: str
+    status: str
+    reasons: list[str]
+
+
+class ArrivalOut(BaseModel):
+    model_config = _response(
+        {
+            "arrival_id": "a1b2…",
+            "cases": [{"case_id": CASE_ID, "person_id": "p1…", "status": "eligible", "reasons": []}],
+        }
+    )
+    arrival_id: str
+    cases: list[ScreenedCase]
+
+
+class ImportOut(BaseModel):
+    model_config = _response({"arrivals": 12, "people": 431, "eligible": 402, "ineligible": 29})
+    arrivals: int
+    people: int
+    eligible: int
+    ineligible: int
+
+
+class CaseActionIn(BaseModel):
+    model_config = _request({"action": "send_request", "payload": {}})
+    action: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+$")
+    payload: dict[str, Any] = Field(default_factory=dict, description="The action's details, as its rule needs them")
+
+
+class CaseActionOut(BaseModel):
+    model_config = _response({"case_id": CASE_ID, "status": "request_sent", "version": 3})
+    case_id: str
+    status: str
+    version: int
+    family_moved_with: list[str] | None = None
+
+
+class ReadmissionAnswerIn(BaseModel):
+    """Only the answer and its reason: no personal data travels from the readmitting state (treaty Art. 16)."""
+
+    model_config = _request({"answer": "refuse", "reason": "public_order"})
+    answer: Literal["accept", "refuse", "extend"]
+    reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Required to refuse (one of the scheme's refusal reasons) or extend (why the case is exceptional)",
+    )
+
+
+class ProposalIn(BaseModel):
+    model_config = _request(
+        {"action": "schedule_transfer", "payload": {"departs_at": "2025-09-10T09:00:00+00:00", "flight_ref": "RM-19"}}
+    )
+    action: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+$")
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProposalOut(BaseModel):
+    model_config = _response(
+        {
+            "proposal_id": "9e2f…",
+            "case_type": "return",
+            "case_id": CASE_ID,
+            "action": "schedule_transfer",
+            "payload": {"departs_at": "2025-09-10T09:00:00+00:00", "flight_ref": "RM-19"},
+            "case_version": 4,
+            "status": "proposed",
+            "proposed_by": "2d3f…",
+            "proposed_at": "2025-09-05T10:00:00+00:00",
+            "decided_by": None,
+            "decided_at": None,
+        }
+    )
+    proposal_id: str
+    case_type: str
+    case_id: str
+    action: str
+    payload: dict[str, Any]
+    case_version: int
+    status: str
+    proposed_by: str
+    proposed_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    case: CaseActionOut | None = Field(default=None, description="The case after the approved action")
+
+
+class ApplicantIn(BaseModel):
+    model_config = _request(
+        {
+            "given_names": "Mariam",
+            "family_name": "Ahmadi",
+            "date_of_birth": "1990-04-01",
+            "nationality": "AFG",
+            "sex": "F",
+            "is_main_applicant": True,
+            "document_type": "passport",
+            "document_number": "P1234567",
+        }
+    )
+    given_names: str = Name
+    family_name: str = Name
+    date_of_birth: date
+    nationality: str = Country3
+    sex: Sex
+    is_main_applicant: StrictBool
+    document_type: str = Field(min_length=1, max_length=40)
+    document_number: str = Field(min_length=1, max_length=64)
+    declared_exclusions: list[AdmissionExclusion] = Field(default_factory=list, max_length=10)
+
+
+class ExpressionOfInterestIn(BaseModel):
+    model_config = _request(
+        {
+            "scheme_id": "uk-fr-2025",
+            "family_ref": "FAM-2025-0042",
+            "members": [ApplicantIn.model_config["json_schema_extra"]["examples"][0]],  # type: ignore[index]
+        }
+    )
+    scheme_id: str = Field(min_length=1, max_length=64)
+    family_ref: str = Field(min_length=1, max_length=64)
+    members: list[ApplicantIn] = Field(min_length=1, max_length=20)
+
+
+class ExpressionOfInterestOut(BaseModel):
+    model_config = _response(
+        {"case_id": CASE_ID, "family_ref": "FAM-2025-0042", "status": "submitted", "member_ids": ["m1…"], "version": 1}
+    )
+    case_id: str
+    family_ref: str
+    status: str
+    member_ids: list[str]
+    version: int
+
+
+class UserIn(BaseModel):
+    model_config = _request({"username": "b.supervisor", "role": "uk-supervisor", "password": "a long passphrase"})
+    username: str = Field(min_length=3, max_length=64)
+    role: Role
+    password: str = Field(min_length=1, max_length=1024)
+    totp: StrictBool = Field(default=False, description="Enrol a second factor even where the role does not need one")
+
+
+class UserOut(BaseModel):
+    model_config = _response(
+        {
+            "user_id": "2d3f…",
+            "username": "b.supervisor",
+            "role": "uk-supervisor",
+            "disabled": False,
+            "locked_until": None,
+            "totp_enrolled": True,
+            "created_at": "2025-09-01T08:00:00+00:00",
+        }
+    )
+    user_id: str
+    username: str
+    role: Role
+    disabled: bool
+    locked_until: datetime | None
+    totp_enrolled: bool
+    created_at: datetime
+
+
+class CreatedUserOut(BaseModel):
+    model_config = _response(
+        {
+            "user_id": "2d3f…",
+            "username": "b.supervisor",
+            "role": "uk-supervisor",
+            "totp_secret": "JBSWY3DPEHPK3PXP",
+            "totp_uri": "otpauth://totp/Parity:b.supervisor?secret=JBSWY3DPEHPK3PXP&issuer=Parity",
+        }
+    )
+    user_id: str
+    username: str
+    role: Role
+    totp_secret: str | None = Field(description="Shown once, for the authenticator app; null on a replay")
+    totp_uri: str | None
+
+
+class TokenIn(BaseModel):
+    model_config = _request({"label": "nightly statistics export", "scopes": ["ledger:read"], "days": 30})
+    label: str = Field(min_length=1, max_length=100)
+    scopes: list[Scope] | None = Field(default=None, description="Default: every scope of the user's role")
+    days: StrictInt = Field(default=90, ge=1, le=366)
+
+
+class TokenOut(BaseModel):
+    model_config = _response(
+        {
+            "token_id": "7a1e…",
+            "user_id": "2d3f…",
+            "label": "nightly statistics export",
+            "scopes": ["ledger:read"],
+            "created_at": "2025-09-01T08:00:00+00:00",
+            "expires_at": "2025-10-01T08:00:00+00:00",
+            "revoked_at": None,
+            "token": "pty_…",
+        }
+    )
+    token_id: str
+    user_id: str
+    label: str | None = None
+    scopes: list[str]
+    created_at: datetime | None = None
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    token: str | None = Field(default=None, description="The token itself: shown once, when issued")
+
+
+class DoneOut(BaseModel):
+    model_config = _response({"id": "7a1e…", "done": True})
+    id: str
+    done: bool
+
+
+class SchemeSummary(BaseModel):
+    model_config = _response({"id": "uk-fr-2025", "version": "4be1…", "name": "UK-France one in, one out pilot"})
+    id: str
+    version: str
+    name: str
+
+
+class AuditEntryOut(BaseModel):
+    model_config = _response(
+        {
+            "seq": 42,
+            "at": "2025-09-01T08:00:00+00:00",
+            "actor_id": "2d3f…",
+            "role": "uk-caseworker",
+            "action": "return:send_request",
+            "record_ids": [CASE_ID],
+            "origin": "api 10.0.0.7 (session)",
+            "outcome": "done",
+            "command_id": "2d3f…:0b8e8f2c",
+            "prev_hash": "9f86…",
+            "hash": "a3c5…",
+        }
+    )
+    seq: int
+    at: datetime
+    actor_id: str
+    role: str
+    action: str
+    record_ids: list[str]
+    origin: str
+    outcome: str
+    command_id: str | None
+    prev_hash: str
+    hash: str
+
+
+class VerificationOut(BaseModel):
+    model_config = _response({"ok": True, "checked": 1200, "checkpoints": 1, "first_bad": None, "reason": None})
+    ok: bool
+    checked: int
+    checkpoints: int
+    first_bad: int | None
+    reason: str | None

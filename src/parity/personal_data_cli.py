@@ -1,0 +1,187 @@
+"""`parity keys ...`, `parity retention apply` and `parity subject-access export`: personal data at rest.
+
+A thin shell over `parity.services.keys`, `.retention` and `.subject_access`; the main CLI registers the three apps.
+Nothing here prints personal data: the export goes to the file named, readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from parity.bootstrap import build_services, data_key_file, data_keyring
+from parity.config import Settings
+from parity.domain.errors import DomainError
+from parity.protection import KeyConfigurationError, ProtectionError
+from parity.protection.key_file import write_key_file
+from parity.services.audit import Acting, acting_as
+from parity.services.keys import key_usage, reencrypt_personal_data
+from parity.services.ports import NotFound
+from parity.services.retention import apply_retention
+from parity.services.subject_access import SubjectLookup, subject_access_export
+
+T = TypeVar("T")
+
+keys_app = typer.Typer(help="Keys that encrypt personal data at rest: list, rotate, retire.", no_args_is_help=True)
+retention_app = typer.Typer(help="The scheme's retention period for personal data.", no_args_is_help=True)
+subject_access_app = typer.Typer(help="Subject access: everything held on one person.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+ActorOption = Annotated[str, typer.Option("--actor", help="Who is acting (recorded in the audit log)")]
+BatchOption = Annotated[int, typer.Option("--batch-size", min=1, max=10_000, help="Rows per transaction")]
+
+
+def _run(work: Callable[[], T], actor: str) -> T:
+    try:
+        with acting_as(Acting(user_id=actor, origin="cli")):
+            return work()
+    except (DomainError, NotFound, KeyConfigurationError, ProtectionError) as error:
+        raise _fail(str(error)) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+@keys_app.command("list")
+def keys_list(actor: ActorOption = "cli") -> None:
+    """Each key id, whether it is active, and how many stored values it still protects."""
+    settings = Settings.from_environment()
+    keyring = _run(lambda: data_keyring(settings), actor)
+    usage = _run(lambda: key_usage(build_services(settings)), actor)
+    table = Table("key id", "state", "values protected")
+    for key_id in sorted({*keyring.keys, *usage}):
+        state = "active" if key_id == keyring.active else "readable" if key_id in keyring.keys else "NOT CONFIGURED"
+        table.add_row(key_id, state, str(usage.get(key_id, 0)))
+    console.print(table)
+    console.print(f"Keys from {_source(settings)}.")
+    if any(key_id not in keyring.keys for key_id in usage):
+        raise _fail("some values are under a key that is not configured: they cannot be read")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Make no new key: finish re-encrypting under the active key")
+    ] = False,
+    batch_size: BatchOption = 500,
+    actor: ActorOption = "cli",
+) -> None:
+    """Make a new key active, then re-encrypt every value under it, one transaction per batch (resumable).
+
+    With keys in PARITY_DATA_KEYS, put the new key first there yourself, then run this with --resume."""
+    settings = Settings.from_environment()
+    if not resume:
+        if settings.data_keys:
+            raise _fail(
+                "keys come from PARITY_DATA_KEYS: put a new key first in it (id:base64 of 32 random bytes), "
+                "restart Parity, then run `parity keys rotate --resume`"
+            )
+        path = data_key_file(settings)
+        rotated = _run(lambda: data_keyring(settings), actor).with_new_active_key()
+        write_key_file(path, rotated)
+        console.print(f"New active key {rotated.active} written to {path}.")
+    services = build_services(settings)
+    with Progress(console=console) as progress:
+        task = progress.add_task("Re-encrypting personal data", total=None)
+        done = _run(
+            lambda: reencrypt_personal_data(
+                services, batch_size, lambda rows, total: progress.update(task, completed=rows, total=total)
+            ),
+            actor,
+        )
+    keyring = data_keyring(settings)
+    usage = key_usage(services)
+    idle = sorted(key_id for key_id in keyring.keys if key_id != keyring.active and not usage.get(key_id))
+    console.print(f"Re-encrypted {done} rows under key {keyring.active}.")
+    if idle:
+        console.print(f"No values are left under {', '.join(idle)}: retire with `parity keys retire KEY_ID`.")
+
+
+@keys_app.command("retire")
+def keys_retire(key_id: str, actor: ActorOption = "cli") -> None:
+    """Remove a key from the key file, once no stored value is under it."""
+    settings = Settings.from_environment()
+    keyring = _run(lambda: data_keyring(settings), actor)
+    retired = _run(lambda: keyring.without(key_id), actor)
+    remaining = _run(lambda: key_usage(build_services(settings)), actor).get(key_id, 0)
+    if remaining:
+        raise _fail(f"key {key_id} still protects {remaining} values: run `parity keys rotate --resume` first")
+    if settings.data_keys:
+        console.print(f"No value is under {key_id}: remove it from PARITY_DATA_KEYS.")
+        return
+    write_key_file(data_key_file(settings), retired)
+    console.print(f"Key {key_id} retired from {data_key_file(settings)}.")
+
+
+def _source(settings: Settings) -> str:
+    return "PARITY_DATA_KEYS" if settings.data_keys else f"the key file {data_key_file(settings)}"
+
+
+@retention_app.command("apply")
+def retention_apply(
+    scheme: Annotated[str | None, typer.Option("--scheme", help="Scheme id (default: every scheme in force)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what is due; change nothing")] = False,
+    batch_size: BatchOption = 500,
+    actor: ActorOption = "cli",
+) -> None:
+    """Anonymise the people of closed cases whose retention period (the scheme's [data] retention) has passed."""
+    services = build_services(Settings.from_environment())
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Anonymising", total=None)
+        outcomes = _run(
+            lambda: apply_retention(
+                services,
+                [scheme] if scheme else None,
+                dry_run=dry_run,
+                batch=batch_size,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            ),
+            actor,
+        )
+    for outcome in outcomes:
+        cases = f"{outcome.return_cases} return and {outcome.admission_cases} admission case(s) closed"
+        period = f"{outcome.retention} ago or more ({outcome.scheme_id} version {outcome.scheme_version[:12]})"
+        if dry_run:
+            console.print(f"Dry run: {cases} {period} would have their people anonymised.")
+        else:
+            console.print(
+                f"{cases} {period}: anonymised {outcome.people} arriving people, {outcome.admission_members} "
+                f"applicants, {outcome.identity_records} identity index entries."
+            )
+
+
+@subject_access_app.command("export")
+def subject_access_export_command(
+    person_id: Annotated[str | None, typer.Argument(help="An arriving person's or an applicant's record id")] = None,
+    *,
+    out: Annotated[Path, typer.Option("--out", help="The JSON file to write (must not exist)", dir_okay=False)],
+    document: Annotated[str | None, typer.Option("--document", help="Find by document number instead")] = None,
+    family_name: Annotated[str | None, typer.Option("--family-name", help="Find by family name instead")] = None,
+    born: Annotated[str | None, typer.Option("--born", help="With --family-name: date of birth, YYYY-MM-DD")] = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Write everything held on one person, decrypted, as JSON (the read is audited)."""
+    try:
+        date_of_birth = date.fromisoformat(born) if born else None
+    except ValueError:
+        raise _fail("--born must be a date as YYYY-MM-DD") from None
+    if out.exists():
+        raise _fail(f"{out} exists: name a new file")
+    services = build_services(Settings.from_environment())
+    lookup = _run(lambda: SubjectLookup(person_id, document, family_name, date_of_birth), actor)
+    export = _run(lambda: subject_access_export(services, lookup), actor)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.touch(mode=0o600, exist_ok=False)
+    out.write_text(json.dumps(export, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"Wrote {len(export['records'])} record(s) to {out}.")

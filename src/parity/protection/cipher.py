@@ -1,0 +1,99 @@
+"""Field encryption (AES-256-GCM) and keyed blind indexes (HMAC-SHA256).
+
+A stored value is `<key id>:<base64url(nonce | ciphertext | tag)>`. The nonce is 96 random bits per value. The
+associated data is the value's *binding*, `<table>.<column>/<row id>`: a ciphertext copied into another row or
+column fails to decrypt instead of silently moving someone's name onto someone else's record.
+
+Keys are not used as given: HKDF derives one AES key from each data key and one HMAC key per index purpose from
+the index secret, so no key serves two purposes.
+
+A blind index is HMAC-SHA256 over a normalised value, under a key that is not a data key: the same document
+number always gives the same index, so rows can be found by exact value without decrypting anything, while the
+index alone reveals nothing about the value to whoever lacks the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import os
+import unicodedata
+from datetime import date
+from hashlib import sha256
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from parity.protection.errors import TamperedValue, UnknownKey
+from parity.protection.keyring import Keyring
+
+NONCE_BYTES = 12
+_ENCRYPTION_INFO = b"parity/field-encryption/v1"
+_INDEX_INFO = b"parity/blind-index/v1/"
+
+
+def _derive(secret: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
+
+
+def normalise_for_index(value: str) -> str:
+    """Case, accents, punctuation and spacing removed, so that `Al-Hassan`, `al hassan` and `AL HASSAN` index alike."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.casefold().split())
+
+
+class FieldCipher:
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+        self._aead = {key_id: AESGCM(_derive(secret, _ENCRYPTION_INFO)) for key_id, secret in keyring.keys.items()}
+        self._index_keys = {
+            purpose: _derive(keyring.index_secret, _INDEX_INFO + purpose.encode()) for purpose in ("document", "name")
+        }
+
+    @property
+    def active_key(self) -> str:
+        return self.keyring.active
+
+    def encrypt(self, plaintext: str, binding: str) -> str:
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self._aead[self.keyring.active].encrypt(nonce, plaintext.encode("utf-8"), binding.encode("utf-8"))
+        return f"{self.keyring.active}:{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}"
+
+    def decrypt(self, stored: str, binding: str) -> str:
+        key_id, _, payload = stored.partition(":")
+        aead = self._aead.get(key_id)
+        if aead is None:
+            raise UnknownKey(key_id, binding)
+        try:
+            raw = base64.urlsafe_b64decode(payload.encode("ascii"))
+            plaintext = aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], binding.encode("utf-8"))
+        except (InvalidTag, binascii.Error, ValueError):
+            raise TamperedValue(binding) from None
+        return plaintext.decode("utf-8")
+
+    def reencrypt(self, stored: str, binding: str) -> str:
+        """The same value under the active key (unchanged if it is already under it)."""
+        if key_of(stored) == self.keyring.active:
+            return stored
+        return self.encrypt(self.decrypt(stored, binding), binding)
+
+    def document_index(self, number: str) -> str:
+        """The blind index of a document number: spacing and separators do not count (`AB 12-34` = `ab1234`)."""
+        return self._index("document", normalise_for_index(number).replace(" ", ""))
+
+    def name_index(self, family_name: str, date_of_birth: date | None) -> str:
+        """The blind index of a family name with a date of birth (or with none recorded)."""
+        born = date_of_birth.isoformat() if date_of_birth else ""
+        return self._index("name", f"{normalise_for_index(family_name)}\x1f{born}")
+
+    def _index(self, purpose: str, normalised: str) -> str:
+        return hmac.new(self._index_keys[purpose], normalised.encode("utf-8"), sha256).hexdigest()
+
+
+def key_of(stored: str) -> str:
+    """The id of the key a stored value is encrypted with."""
+    return stored.partition(":")[0]

@@ -1,0 +1,184 @@
+"""The Joint Committee's weekly report (treaty Art. 17; brief §10 rule 21): one week's figures, from the record.
+
+Returns, admissions and the balance come from the parity ledger, which the case services keep in step with the
+case histories in the same transaction. Deadlines, refusals and legal blocks are read from the case histories:
+
+- a deadline counts once, in the week it was settled: *met* in the week the awaited action happened in time,
+  *missed* in the week it fell due while the case was still open and the action had not happened;
+- a refusal counts in the week it was recorded, by its reason;
+- a legal block counts as *new* in the week a blocking event was recorded, and as *in force* when it still stopped
+  an open case's transfer on the week's last day.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionCase, AdmissionStatus
+from parity.domain.admissions import OPEN as OPEN_ADMISSIONS
+from parity.domain.clocks import ClockRules, Deadline
+from parity.domain.errors import InvalidCommand
+from parity.domain.lifecycle import Action
+from parity.domain.returns import OPEN as OPEN_RETURNS
+from parity.domain.returns import RETURN_TRANSITIONS, ReturnCase, ReturnStatus
+from parity.scheme.model import Scheme
+from parity.services.context import Services
+from parity.services.reports import weekly_ledger
+
+# Cases screened out at intake never had a live deadline; reading them would only cost time.
+_NEVER_IN_PROCESS = frozenset({ReturnStatus.NEW, ReturnStatus.DETECTED, ReturnStatus.INELIGIBLE})
+
+
+class CaseType(StrEnum):
+    RETURN = "return"
+    ADMISSION = "admission"
+
+
+@dataclass(frozen=True)
+class DeadlineTally:
+    case_type: CaseType
+    deadline: str
+    binding: bool
+    met: int
+    missed: int
+
+
+@dataclass(frozen=True)
+class RefusalCount:
+    case_type: CaseType
+    reason: str
+    cases: int
+
+
+@dataclass(frozen=True)
+class LegalBlockCount:
+    kind: str
+    new: int
+    in_force: int
+
+
+@dataclass(frozen=True)
+class CommitteeReport:
+    scheme_id: str
+    week_start: date
+    last_day: date
+    returned: int
+    admitted: int
+    clearances_issued: int
+    cumulative_returned: int
+    cumulative_admitted: int
+    balance: float
+    tolerance: int
+    weekly_level: int
+    deadlines: list[DeadlineTally]
+    refusals: list[RefusalCount]
+    legal_blocks: list[LegalBlockCount]
+
+
+@dataclass(frozen=True)
+class _Week:
+    start: datetime
+    end: datetime
+    last_day: date
+
+    def holds(self, instant: datetime) -> bool:
+        return self.start <= instant < self.end
+
+
+def committee_report(services: Services, scheme_id: str, week_start: date) -> CommitteeReport:
+    """The figures of the week that starts on `week_start` (a Monday), as the record stands now."""
+    if week_start.weekday() != 0:
+        raise InvalidCommand(f"a report week starts on a Monday; {week_start} is not one")
+    scheme = services.scheme(scheme_id)
+    clock = ClockRules(scheme.timezone, scheme.calendars)
+    last_day = week_start + timedelta(days=6)
+    week = _Week(clock.end_of_day(week_start - timedelta(days=1)), clock.end_of_day(last_day), last_day)
+    now = services.clock.now()
+    ledger = weekly_ledger(services, scheme_id)
+    totals = ledger.week(week_start)
+    with services.uow() as uow:
+        returns = [
+            uow.returns.get(case_id)
+            for case_id in uow.returns.ids_by_status(scheme_id, frozenset(ReturnStatus) - _NEVER_IN_PROCESS)
+        ]
+        admissions = [
+            uow.admissions.get(case_id)
+            for case_id in uow.admissions.ids_by_status(scheme_id, frozenset(AdmissionStatus))
+        ]
+    return CommitteeReport(
+        scheme_id=scheme_id,
+        week_start=week_start,
+        last_day=last_day,
+        returned=totals.returned,
+        admitted=totals.admitted,
+        clearances_issued=totals.clearances_issued,
+        cumulative_returned=totals.cumulative_returned,
+        cumulative_admitted=totals.cumulative_admitted,
+        balance=totals.balance,
+        tolerance=ledger.tolerance,
+        weekly_level=ledger.weekly_level,
+        deadlines=_deadline_tallies(scheme, week, now, returns, admissions),
+        refusals=_refusals(week, returns, admissions),
+        legal_blocks=_legal_blocks(week, returns),
+    )
+
+
+def _deadline_tallies(
+    scheme: Scheme, week: _Week, now: datetime, returns: list[ReturnCase], admissions: list[AdmissionCase]
+) -> list[DeadlineTally]:
+    met: Counter[tuple[CaseType, str, bool]] = Counter()
+    missed: Counter[tuple[CaseType, str, bool]] = Counter()
+    cases: list[tuple[CaseType, list[Action], list[Deadline]]] = [
+        *((CaseType.RETURN, c.actions, c.deadlines(scheme)) for c in returns),
+        *((CaseType.ADMISSION, c.actions, c.deadlines(scheme)) for c in admissions),
+    ]
+    for case_type, actions, deadlines in cases:
+        for deadline in deadlines:
+            key = (case_type, deadline.name, deadline.binding)
+            done = deadline.done_at
+            if done is not None and done < deadline.due_at and week.holds(done):
+                met[key] += 1
+            elif (
+                (done is None or done >= deadline.due_at)
+                and week.holds(deadline.due_at)
+                and deadline.due_at <= now
+                and _open_at(case_type, actions, deadline.due_at)
+            ):
+                missed[key] += 1
+    return [
+        DeadlineTally(case_type, name, binding, met[(case_type, name, binding)], missed[(case_type, name, binding)])
+        for case_type, name, binding in sorted(met.keys() | missed.keys())
+    ]
+
+
+def _open_at(case_type: CaseType, actions: list[Action], instant: datetime) -> bool:
+    before = [a for a in actions if a.at < instant]
+    if case_type is CaseType.RETURN:
+        return RETURN_TRANSITIONS.replay(before) in OPEN_RETURNS
+    return ADMISSION_TRANSITIONS.replay(before) in OPEN_ADMISSIONS
+
+
+def _refusals(week: _Week, returns: list[ReturnCase], admissions: list[AdmissionCase]) -> list[RefusalCount]:
+    counts: Counter[tuple[CaseType, str]] = Counter()
+    for case_type, histories in ((CaseType.RETURN, returns), (CaseType.ADMISSION, admissions)):
+        for actions in (case.actions for case in histories):
+            counts.update((case_type, str(a.payload["reason"])) for a in _in_week(week, actions) if a.kind == "refuse")
+    return [RefusalCount(case_type, reason, n) for (case_type, reason), n in sorted(counts.items())]
+
+
+def _legal_blocks(week: _Week, returns: list[ReturnCase]) -> list[LegalBlockCount]:
+    new: Counter[str] = Counter()
+    in_force: Counter[str] = Counter()
+    for case in returns:
+        new.update(e.kind.value for e in case.legal_events() if e.blocks and week.holds(e.recorded_at))
+        if _open_at(CaseType.RETURN, case.actions, week.end):
+            in_force.update(event.kind.value for event in case.blockers(week.last_day))
+    return [LegalBlockCount(kind, new[kind], in_force[kind]) for kind in sorted(new.keys() | in_force.keys())]
+
+
+def _in_week(week: _Week, actions: Iterable[Action]) -> Iterable[Action]:
+    return (a for a in actions if week.holds(a.at))

@@ -1,0 +1,216 @@
+"""Identity at intake and at expression of interest (issue 5): it flags; a person decides.
+
+Each person recorded is written to the store's identity index and checked against every record indexed before,
+in the transaction that records them. Candidates above the model's threshold become identity flags, each with the
+model version, the match weight and every field's contribution. Nothing else changes until a person decides a flag
+(`decide_identity_match`); the decision is an action on the case, and a confirmed link drives eligibility
+(rules 11 and 16, see `parity.domain.identity_links`).
+
+The resolver keeps its register in memory, filled from the store's index on first use and then kept up to date as
+people are recorded. A record added in a transaction that later rolls back stays in memory; it is never flagged,
+because candidates are confirmed against the store first.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from parity.domain.admissions import ADMISSION_TRANSITIONS
+from parity.domain.identity_links import (
+    DECIDE_IDENTITY_MATCH,
+    FlagDecision,
+    IdentityFlag,
+    LinkConsequence,
+    RecordSource,
+    confirmed_link_consequences,
+)
+from parity.domain.lifecycle import Action
+from parity.domain.people import IdentityClaim
+from parity.domain.returns import RETURN_TRANSITIONS
+from parity.identity.port import IdentityResolver
+from parity.identity.records import IdentityRecord
+from parity.services.context import Services, run_command, scheme_ref
+from parity.services.ports import IndexedPerson, UnitOfWork
+
+# Records handed to the resolver at a time while it is filled from the store.
+_WARM_BATCH = 10_000
+# Filling the resolver happens once per process; two first checks at the same moment must not both do it.
+_warming = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PersonToCheck:
+    record_id: str  # the arriving person's id, or the admission member's id
+    case_id: str
+    identity: IdentityClaim
+
+
+def identity_record(record_id: str, claim: IdentityClaim) -> IdentityRecord:
+    """What the matcher compares, from a recorded identity (the first document, when there are several)."""
+    document = claim.documents[0].number if claim.documents else None
+    return IdentityRecord(
+        record_id=record_id,
+        given_names=claim.given_names,
+        family_name=claim.family_name,
+        date_of_birth=claim.date_of_birth,
+        nationality=claim.nationality,
+        sex=claim.sex.value,
+        document_number=document,
+        biometric_id=claim.biometric_ref,
+    )
+
+
+def _warm_resolver(services: Services, uow: UnitOfWork) -> IdentityResolver:
+    with _warming:
+        if not services.identity_warmed:
+            batch: list[IdentityRecord] = []
+            for person in uow.identity.all_people():
+                batch.append(person.record)
+                if len(batch) == _WARM_BATCH:
+                    services.identity.add(batch)
+                    batch = []
+            services.identity.add(batch)
+            services.identity_warmed = True
+    return services.identity
+
+
+def index_and_check(
+    services: Services, uow: UnitOfWork, source: RecordSource, people: Sequence[PersonToCheck], now: datetime
+) -> dict[str, list[str]]:
+    """Index ``people`` and flag the earlier records that may be the same person; the flag ids of each record.
+
+    People recorded together (one boat, one family) are checked against the register before any of them is added
+    to it: they are different people.
+    """
+    resolver = _warm_resolver(services, uow)
+    indexed = [IndexedPerson(source, p.case_id, identity_record(p.record_id, p.identity)) for p in people]
+    checks = resolver.check_all([person.record for person in indexed])
+    known = uow.identity.located({c.record_id for check in checks for c in check.flagged})
+    flags = [
+        IdentityFlag(
+            id=str(uuid.uuid4()),
+            record_id=check.record_id,
+            candidate_record_id=candidate.record_id,
+            model_version=check.model_version,
+            match_weight=candidate.match_weight,
+            match_probability=candidate.match_probability,
+            basis=candidate.decided_by,
+            contributions=candidate.contributions,
+            levels=candidate.levels,
+            raised_at=now,
+        )
+        for check in checks
+        for candidate in check.flagged
+        if candidate.record_id in known
+    ]
+    uow.identity.add_people(indexed, now)
+    uow.identity.add_flags(flags)
+    resolver.add([person.record for person in indexed])
+    flag_ids: dict[str, list[str]] = {p.record_id: [] for p in people}
+    for flag in flags:
+        flag_ids[flag.record_id].append(flag.id)
+    return flag_ids
+
+
+@dataclass(frozen=True)
+class DecideIdentityMatch:
+    command_id: str
+    flag_id: str
+    actor: str
+    same_person: bool
+    reason: str
+
+
+def decide_identity_match(services: Services, command: DecideIdentityMatch) -> Mapping[str, Any]:
+    """A person's answer to an identity flag, recorded on the case of the flagged record with the model version.
+
+    "Same person" with a previous returnee flags the new return case for expedited return (rule 11); "same
+    person" between an admission applicant and a small-boat arrival excludes the applicant (rule 16). "Not the
+    same person" changes no eligibility. A case already closed takes no new action: the decision is then kept on
+    the flag alone, and the result says so.
+    """
+
+    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        now = services.clock.now()
+        flag = uow.identity.flag(command.flag_id)
+        decided = flag.decided(
+            FlagDecision(command.same_person, command.actor, command.reason, now, command.command_id)
+        )
+        located = uow.identity.located({flag.record_id, flag.candidate_record_id})
+        record, candidate = located[flag.record_id], located[flag.candidate_record_id]
+        evidence = {"flag_id": flag.id, "model_version": flag.model_version}
+        decision = LinkConsequence(
+            record.source,
+            record.case_id,
+            DECIDE_IDENTITY_MATCH,
+            {
+                **evidence,
+                "record_id": flag.record_id,
+                "candidate_record_id": flag.candidate_record_id,
+                "same_person": command.same_person,
+                "reason": command.reason,
+                "match_weight": flag.match_weight,
+            },
+        )
+        consequences = confirmed_link_consequences(record, candidate) if command.same_person else []
+        steps = [
+            decision,
+            *(LinkConsequence(c.source, c.case_id, c.action, {**c.payload, **evidence}) for c in consequences),
+        ]
+        outcomes = [
+            _apply(services, uow, step, actor=command.actor, action_id=f"{command.command_id}:{n}", now=now)
+            for n, step in enumerate(steps)
+        ]
+        uow.identity.save_decision(decided)
+        return {
+            "flag_id": flag.id,
+            "status": decided.status.value,
+            "model_version": flag.model_version,
+            "cases": outcomes,
+        }
+
+    request = {"flag_id": command.flag_id, "same_person": command.same_person, "reason": command.reason}
+    return run_command(services, command.command_id, "decide_identity_match", request, handle)
+
+
+def _apply(
+    services: Services, uow: UnitOfWork, step: LinkConsequence, *, actor: str, action_id: str, now: datetime
+) -> dict[str, Any]:
+    """Record one action on its case, unless the case is closed (then say so)."""
+    if step.source is RecordSource.ARRIVAL:
+        scheme = services.scheme(uow.returns.scheme_of(step.case_id))
+        return_case = uow.returns.get(step.case_id)
+        if step.action not in RETURN_TRANSITIONS.allowed(return_case.status):
+            return _not_recorded(step, return_case.status.value)
+        return_case.record(Action(step.action, now, actor, action_id, scheme_ref(scheme), step.payload), scheme)
+        uow.returns.save(return_case)
+        return {
+            **_recorded(step, return_case.status.value, return_case.version),
+            "expedited": return_case.expedited_return,
+        }
+    scheme = services.scheme(uow.admissions.scheme_of(step.case_id))
+    admission = uow.admissions.get(step.case_id)
+    if step.action not in ADMISSION_TRANSITIONS.allowed(admission.status):
+        return _not_recorded(step, admission.status.value)
+    admission.record(Action(step.action, now, actor, action_id, scheme_ref(scheme), step.payload), scheme)
+    uow.admissions.save(admission)
+    return _recorded(step, admission.status.value, admission.version)
+
+
+def _recorded(step: LinkConsequence, status: str, version: int) -> dict[str, Any]:
+    return {"case_id": step.case_id, "action": step.action, "recorded": True, "status": status, "version": version}
+
+
+def _not_recorded(step: LinkConsequence, status: str) -> dict[str, Any]:
+    return {"case_id": step.case_id, "action": step.action, "recorded": False, "status": status}
+
+
+def identity_flags(services: Services, case_id: str) -> list[IdentityFlag]:
+    """The identity flags raised for a case's people, pending and decided, oldest first."""
+    with services.uow() as uow:
+        return uow.identity.flags_for_case(case_id)

@@ -1,0 +1,178 @@
+"""The identity index and identity flags in the store (issue 5).
+
+Every read and write of the index's personal data (names, dates of birth, document numbers, biometric references)
+is in this module, so that encrypting those columns at rest is a change here only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from parity.domain.identity_links import FlagDecision, FlagStatus, IdentityFlag, LinkedRecord, RecordSource
+from parity.domain.returns import ReturnStatus
+from parity.identity.records import IdentityRecord
+from parity.protection import FieldCipher
+from parity.services.ports import ConcurrencyConflict, IndexedPerson, NotFound
+from parity.store import tables as t
+from parity.store.protected import IDENTITY_RECORDS
+
+# Rows fetched at a time when the whole index is read to warm the matcher.
+_WARM_BATCH = 10_000
+# Bound parameters per IN (...) query, under the SQLite and PostgreSQL limits.
+_IN_BATCH = 500
+
+
+def _record_row(person: IndexedPerson, at: datetime) -> dict[str, Any]:
+    record = person.record
+    return {
+        "record_id": record.record_id,
+        "source": person.source.value,
+        "case_id": person.case_id,
+        "given_names": record.given_names,
+        "family_name": record.family_name,
+        "date_of_birth": record.date_of_birth,
+        "nationality": record.nationality,
+        "sex": record.sex,
+        "document_number": record.document_number,
+        "biometric_ref": record.biometric_id,
+        "indexed_at": at,
+    }
+
+
+def _indexed_person(row: Mapping[str, Any]) -> IndexedPerson:
+    record = IdentityRecord(
+        record_id=row["record_id"],
+        given_names=row["given_names"],
+        family_name=row["family_name"],
+        date_of_birth=row["date_of_birth"],
+        nationality=row["nationality"],
+        sex=row["sex"],
+        document_number=row["document_number"],
+        biometric_id=row["biometric_ref"],
+    )
+    return IndexedPerson(RecordSource(row["source"]), row["case_id"], record)
+
+
+def _flag_row(flag: IdentityFlag) -> dict[str, Any]:
+    return {
+        "id": flag.id,
+        "record_id": flag.record_id,
+        "candidate_record_id": flag.candidate_record_id,
+        "model_version": flag.model_version,
+        "match_weight": flag.match_weight,
+        "match_probability": flag.match_probability,
+        "basis": flag.basis,
+        "contributions": dict(flag.contributions),
+        "levels": dict(flag.levels),
+        "raised_at": flag.raised_at,
+        "status": flag.status.value,
+    }
+
+
+def _flag(row: RowMapping) -> IdentityFlag:
+    decision = None
+    if row["status"] != FlagStatus.PENDING.value:
+        decision = FlagDecision(
+            same_person=row["status"] == FlagStatus.SAME_PERSON.value,
+            actor=row["decided_by"],
+            reason=row["decision_reason"],
+            decided_at=row["decided_at"],
+            command_id=row["decision_command_id"],
+        )
+    return IdentityFlag(
+        id=row["id"],
+        record_id=row["record_id"],
+        candidate_record_id=row["candidate_record_id"],
+        model_version=row["model_version"],
+        match_weight=row["match_weight"],
+        match_probability=row["match_probability"],
+        basis=row["basis"],
+        contributions=row["contributions"],
+        levels=row["levels"],
+        raised_at=row["raised_at"],
+        decision=decision,
+    )
+
+
+class SqlIdentityRepository:
+    """Personal data goes through `cipher`: encrypted as rows are written, decrypted as the index is read."""
+
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
+        self.connection = connection
+        self.cipher = cipher
+
+    def add_people(self, people: Sequence[IndexedPerson], at: datetime) -> None:
+        if people:
+            rows = [IDENTITY_RECORDS.seal(self.cipher, _record_row(person, at)) for person in people]
+            self.connection.execute(insert(t.identity_records), rows)
+
+    def all_people(self) -> Iterator[IndexedPerson]:
+        """The whole index, oldest first, streamed in batches; records anonymised under retention are left out."""
+        records = t.identity_records
+        rows = self.connection.execute(
+            select(records)
+            .where(records.c.given_names.is_not(None))
+            .order_by(records.c.indexed_at, records.c.record_id),
+            execution_options={"yield_per": _WARM_BATCH},
+        )
+        for row in rows.mappings():
+            yield _indexed_person(IDENTITY_RECORDS.open(self.cipher, row))
+
+    def located(self, record_ids: Collection[str]) -> dict[str, LinkedRecord]:
+        records, cases = t.identity_records, t.return_cases
+        wanted = sorted(set(record_ids))
+        found: dict[str, LinkedRecord] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            query = (
+                select(records.c.record_id, records.c.source, records.c.case_id, cases.c.status)
+                .select_from(records.outerjoin(cases, cases.c.id == records.c.case_id))
+                .where(records.c.record_id.in_(wanted[start : start + _IN_BATCH]))
+            )
+            for record_id, source, case_id, return_status in self.connection.execute(query):
+                returned = return_status == ReturnStatus.RETURNED.value
+                found[record_id] = LinkedRecord(record_id, RecordSource(source), case_id, returned)
+        return found
+
+    def add_flags(self, flags: Sequence[IdentityFlag]) -> None:
+        if flags:
+            self.connection.execute(insert(t.identity_flags), [_flag_row(flag) for flag in flags])
+
+    def flag(self, flag_id: str) -> IdentityFlag:
+        row = self.connection.execute(select(t.identity_flags).where(t.identity_flags.c.id == flag_id)).mappings()
+        found = row.first()
+        if found is None:
+            raise NotFound(f"no identity flag {flag_id}")
+        return _flag(found)
+
+    def save_decision(self, flag: IdentityFlag) -> None:
+        """Store a flag's decision, unless someone decided it first."""
+        decision = flag.decision
+        if decision is None:
+            raise ValueError(f"identity flag {flag.id} has no decision to save")
+        changed = self.connection.execute(
+            update(t.identity_flags)
+            .where(t.identity_flags.c.id == flag.id, t.identity_flags.c.status == FlagStatus.PENDING.value)
+            .values(
+                status=flag.status.value,
+                decided_by=decision.actor,
+                decided_at=decision.decided_at,
+                decision_reason=decision.reason,
+                decision_command_id=decision.command_id,
+            )
+        )
+        if changed.rowcount != 1:
+            raise ConcurrencyConflict(f"identity flag {flag.id} was decided by someone else")
+
+    def flags_for_case(self, case_id: str) -> list[IdentityFlag]:
+        flags, records = t.identity_flags, t.identity_records
+        query = (
+            select(flags)
+            .select_from(flags.join(records, records.c.record_id == flags.c.record_id))
+            .where(records.c.case_id == case_id)
+            .order_by(flags.c.raised_at, flags.c.match_weight.desc(), flags.c.id)
+        )
+        return [_flag(row) for row in self.connection.execute(query).mappings()]

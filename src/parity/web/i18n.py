@@ -1,0 +1,92 @@
+"""Languages of the web interface: message catalogues, the reader's choice, and dates and numbers in their locale.
+
+The French catalogue is kept as a `.po` source in `translations/`; it is compiled in memory by Babel when the
+app starts, so there is no build step and no compiled file to keep in step (see `docs/web.md`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+DEFAULT_LANGUAGE = "en"
+# Language code -> the Babel locale whose conventions it uses (the service is run from the UK and from France).
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The message catalogue of a language; English is the source language and needs none."""
+    if language == DEFAULT_LANGUAGE:
+        return NullTranslations()
+    source = resources.files("parity.web").joinpath("translations", language, "LC_MESSAGES", "messages.po")
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=LOCALES[language])
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def negotiate(requested: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """The language to answer in: an explicit choice, else the one kept in the cookie, else the browser's."""
+    for choice in (requested, cookie):
+        if choice in LOCALES:
+            return choice
+    if accept_language:
+        preferred = [part.split(";")[0].strip().replace("-", "_") for part in accept_language.split(",")]
+        best = Locale.negotiate(preferred, list(LOCALES.values()), sep="_")
+        if best is not None:
+            return best.language
+    return DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Numbers, dates and durations as a reader of one language expects them, times in the scheme's zone."""
+
+    language: str
+    zone: ZoneInfo
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.language]
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        pattern = "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, format="#,##0.0%", locale=self.locale)
+
+    def long_date(self, day: date) -> str:
+        return format_date(day, "long", locale=self.locale)
+
+    def short_date(self, day: date) -> str:
+        return format_skeleton("MMMd", day, locale=self.locale)
+
+    def date_time(self, instant: datetime) -> str:
+        return format_datetime(instant, "d MMM y, HH:mm", tzinfo=self.zone, locale=self.locale)
+
+    def deadline(self, instant: datetime) -> str:
+        """A deadline: one that ends at midnight is shown as 24:00 on its last day, the day the law names."""
+        local = instant.astimezone(self.zone)
+        if local.time() == time(0):
+            return format_datetime(local - timedelta(days=1), "d MMM y, '24:00'", locale=self.locale)
+        return self.date_time(instant)
+
+    def duration(self, span: timedelta) -> str:
+        """A span without direction, in hours below two days and in days above ("30 hours", "3 jours")."""
+        return format_timedelta(abs(span), threshold=2, locale=self.locale)

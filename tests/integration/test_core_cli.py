@@ -1,0 +1,115 @@
+"""The `parity` command over a real SQLite file: imports all or nothing, notices, status (issue 2, CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import create_engine, func, select
+from typer.testing import CliRunner
+
+from parity import cli
+from parity.cli import app
+from parity.store import tables
+
+HEADER = (
+    "boat_ref,arrived_at,place,given_names,family_name,date_of_birth,nationality,sex,age_status,grounds,departed_from"
+)
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PARITY_DATABASE_URL", url)
+    monkeypatch.setenv("PARITY_IDENTITY", "none")
+    return url
+
+
+def people_stored(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(tables.people)).scalar_one()
+    engine.dispose()
+    return count
+
+
+def test_an_import_reports_what_it_screened(database: str, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "SB-7,2025-09-01T04:10,Dover,Yonas,Tesfay,1995-02-03,ERI,M,adult,protection_claim,FR",
+                "SB-7,2025-09-01T04:10,Dover,Sara,Karimi,,IRN,F,unaccompanied_minor,protection_claim,FR",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "arrivals", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 arrivals, 2 people" in result.output
+    assert people_stored(database) == 2
+
+
+def test_a_bad_file_names_each_line_and_field_and_changes_nothing(database: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "SB-7,2025-09-01T04:10,Dover,Yonas,Tesfay,1995-02-03,ERI,M,adult,protection_claim,FR",
+                "SB-7,2025-02-30T04:10,Dover,Sara,Karimi,,IRN,F,adult,protection_claim,FR",
+                "SB-8,2025-09-01T05:00,Dover,Ali,Rezaei,,XX1,M,adult,protection_claim,FR",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "arrivals", str(bad)])
+    assert result.exit_code == 1
+    assert "line 3, arrived_at" in result.output
+    assert "line 4, nationality" in result.output
+    assert people_stored(database) == 0
+
+
+def test_notice_of_suspension_and_the_scheme_status(database: str) -> None:
+    assert "uk-fr-2025 is operating" in runner.invoke(app, ["scheme", "status"]).output
+    given = runner.invoke(app, ["scheme", "notice", "suspension", "--by", "FR", "--reason", "review"])
+    assert given.exit_code == 0, given.output
+    assert "under notice: notice of suspension given by FR" in runner.invoke(app, ["scheme", "status"]).output
+    wrong_party = runner.invoke(app, ["scheme", "notice", "termination", "--by", "DE", "--reason", "x"])
+    assert wrong_party.exit_code == 1
+    assert "not a party" in wrong_party.output
+
+
+def test_an_identity_flag_raised_at_import_is_listed_and_decided(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARITY_IDENTITY", "splink")
+    monkeypatch.setattr(cli, "console", Console(width=200))  # wide enough for whole ids in the table
+    rows = [
+        "SB-1,2025-09-01T04:10,Dover,Yonas,Tesfay,1995-02-03,ERI,M,adult,protection_claim,FR,BIO-77",
+        "SB-2,2025-09-20T03:00,Dover,Yonas,Tesfaye,1995-02-03,ERI,M,adult,protection_claim,FR,BIO-77",
+    ]
+    for number, row in enumerate(rows):
+        arrivals = tmp_path / f"boat{number}.csv"
+        arrivals.write_text(f"{HEADER},biometric_ref\n{row}\n", encoding="utf-8")
+        assert runner.invoke(app, ["import", "arrivals", str(arrivals)]).exit_code == 0
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        cases = tables.return_cases
+        later = connection.execute(select(cases.c.id).order_by(cases.c.arrived_at.desc()).limit(1)).scalar_one()
+        flag_id = connection.execute(select(tables.identity_flags.c.id)).scalar_one()
+    engine.dispose()
+
+    listed = runner.invoke(app, ["identity", "flags", later])
+    assert listed.exit_code == 0, listed.output
+    assert flag_id in listed.output
+    assert "biometric" in listed.output
+    assert "pending" in listed.output
+    decided = runner.invoke(app, ["identity", "decide", flag_id, "--not-same-person", "--reason", "different person"])
+    assert decided.exit_code == 0, decided.output
+    assert "not_same_person" in runner.invoke(app, ["identity", "flags", later]).output
+    again = runner.invoke(app, ["identity", "decide", flag_id, "--same-person", "--reason", "changed mind"])
+    assert again.exit_code == 1

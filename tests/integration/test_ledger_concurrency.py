@@ -1,0 +1,83 @@
+"""The ledger's admission limit under concurrent writers, on SQLite (WAL) and PostgreSQL (issue 2, rules 21-23).
+
+With no returns yet, the balance allows admissions only up to the scheme's tolerance (25 places for uk-fr-2025).
+Many workers deciding families at once must never commit more places than that.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+from tests.builders import utc
+
+from parity.domain.errors import LedgerLimitReached
+from parity.domain.people import Sex
+from parity.scheme import Scheme
+from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
+from parity.services.cases import CaseCommand, act_on_admission_case
+from parity.services.context import Services, SettableClock
+from parity.services.reports import weekly_ledger
+
+STEPS_TO_DECISION = ("find_eligible", "invite", "enrol_biometrics", "clear_security")
+
+
+def security_cleared_family(services: Services, number: int) -> str:
+    """A one-adult family taken through the real services to the point of decision."""
+    submitted = submit_expression_of_interest(
+        services,
+        SubmitExpressionOfInterest(
+            f"eoi-{number}",
+            "applicant-portal",
+            "uk-fr-2025",
+            f"FAM-{number:03d}",
+            (
+                ApplicantInput(
+                    "Senait", "Tekle", date(1994, 4, 4), "ERI", Sex.FEMALE, True, "passport", f"ER{number:06d}"
+                ),
+            ),
+        ),
+    )
+    case_id = str(submitted["case_id"])
+    member_id = submitted["member_ids"][0]
+    payloads = {"enrol_biometrics": {"documents_match": True}}
+    act_on_admission_case(
+        services,
+        CaseCommand(
+            f"{case_id}:loc",
+            "fr-portal",
+            case_id,
+            "confirm_location",
+            {"country": "FR", "confirmed_member_ids": [member_id]},
+        ),
+    )
+    for step in STEPS_TO_DECISION:
+        act_on_admission_case(
+            services, CaseCommand(f"{case_id}:{step}", "caseworker", case_id, step, payloads.get(step, {}))
+        )
+    return case_id
+
+
+def test_concurrent_decisions_never_commit_more_places_than_the_balance_allows(
+    services: Services, clock: SettableClock, uk_fr: Scheme
+) -> None:
+    clock.current = utc(2025, 9, 1, 10)
+    families = [security_cleared_family(services, number) for number in range(40)]
+    tolerance = uk_fr.parity.tolerance
+
+    def decide(case_id: str) -> str:
+        try:
+            act_on_admission_case(
+                services, CaseCommand(f"{case_id}:decide", "supervisor", case_id, "issue_entry_clearance", {})
+            )
+        except LedgerLimitReached:
+            return "refused"
+        return "issued"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(decide, families))
+
+    report = weekly_ledger(services, "uk-fr-2025")
+    assert outcomes.count("issued") == tolerance == 25
+    assert report.committed == tolerance
+    assert sum(week.clearances_issued for week in report.weeks) == tolerance

@@ -1,0 +1,77 @@
+"""The interface's languages: a complete French catalogue, the reader's choice, formats per locale."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from parity.web.i18n import Formats, negotiate, translations
+
+ROOT = Path(__file__).resolve().parents[3]
+WEB = ROOT / "src" / "parity" / "web"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def extracted_messages() -> set[str]:
+    """Every English message the templates and the web code ask to translate, read with babel.cfg's methods."""
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(WEB, method_map, options):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_message_has_a_french_translation_with_the_same_placeholders() -> None:
+    with (WEB / "translations" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    messages = extracted_messages()
+    assert len(messages) > 100
+    for message in messages:
+        entry = catalog.get(message)
+        assert entry is not None, f"{message!r} is not in the French catalogue"
+        assert entry.string, f"no French for {message!r}"
+        assert not entry.fuzzy, f"French for {message!r} is marked fuzzy"
+        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(str(entry.string))), message
+
+
+def test_french_translations_are_compiled_at_run_time() -> None:
+    assert translations("fr").gettext("Parity dashboard") == "Tableau de bord de la parité"
+    assert translations("en").gettext("Parity dashboard") == "Parity dashboard"
+
+
+@pytest.mark.parametrize(
+    ("requested", "cookie", "accept", "expected"),
+    [
+        ("fr", "en", "en-GB", "fr"),
+        (None, "fr", "en-GB", "fr"),
+        ("de", None, "fr-CA,fr;q=0.9", "fr"),
+        (None, None, "de-DE,de;q=0.9", "en"),
+        (None, None, None, "en"),
+    ],
+)
+def test_the_language_is_the_explicit_choice_then_the_cookie_then_the_browser(
+    requested: str | None, cookie: str | None, accept: str | None, expected: str
+) -> None:
+    assert negotiate(requested, cookie, accept) == expected
+
+
+def test_numbers_dates_and_durations_follow_the_locale() -> None:
+    london = ZoneInfo("Europe/London")
+    en, fr = Formats("en", london), Formats("fr", london)
+    assert (en.number(12345.6), fr.number(12345.6)) == ("12,346", "12\u202f346")
+    assert (en.long_date(date(2025, 9, 1)), fr.long_date(date(2025, 9, 1))) == ("1 September 2025", "1 septembre 2025")
+    assert en.date_time(datetime(2025, 9, 1, 8, tzinfo=UTC)) == "1 Sept 2025, 09:00"  # shown in UK time
+    assert (en.duration(timedelta(hours=-30)), fr.duration(timedelta(days=3, hours=5))) == ("30 hours", "3\xa0jours")
+
+
+def test_a_deadline_ending_at_midnight_shows_as_the_end_of_its_last_day() -> None:
+    en = Formats("en", ZoneInfo("Europe/London"))
+    assert en.deadline(datetime(2025, 9, 15, 23, tzinfo=UTC)) == "15 Sept 2025, 24:00"
+    assert en.deadline(datetime(2025, 9, 15, 9, tzinfo=UTC)) == "15 Sept 2025, 10:00"

@@ -1,0 +1,173 @@
+"""A small, fast data set for the web pages, made through the real services over three weeks of September 2025.
+
+Week of 1 Sep: a boat of six; all detained; five requests sent; three accepted, one refused (public order), one
+  left unanswered under an injunction; one request never sent.
+Week of 8 Sep: two returned; one blocked by a suspensive appeal; a family of two admitted; another family refused;
+  a second boat of three, never detained.
+The clock stops on Wednesday 17 Sep 2025, 10:00 UTC.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from parity.bootstrap import database
+from parity.domain.people import Sex
+from parity.protection import FieldCipher, Keyring
+from parity.scheme import load_scheme
+from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
+from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
+from parity.services.context import Services, SettableClock
+from parity.services.intake import RecordArrival, record_arrival
+from parity.store.database import SqlUnitOfWorkFactory
+from tests.builders import person_input, utc
+
+SCHEME = "uk-fr-2025"
+END = utc(2025, 9, 17, 10)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    returned: list[str]
+    refused: str
+    claimed_human_rights: str
+    never_requested: str
+    appealed: str
+    second_boat: list[str]
+    admitted_family: str
+    refused_family: str
+
+
+class _Actor:
+    def __init__(self, services: Services, clock: SettableClock) -> None:
+        self.services = services
+        self.clock = clock
+        self.ids = itertools.count()
+
+    def at(self, when: datetime) -> None:
+        self.clock.current = when
+
+    def on_return(self, case_id: str, action: str, **payload: Any) -> None:
+        command = CaseCommand(f"web-{next(self.ids)}", "officer", case_id, action, payload)
+        act_on_return_case(self.services, command)
+
+    def on_admission(self, case_id: str, action: str, **payload: Any) -> None:
+        command = CaseCommand(f"web-{next(self.ids)}", "officer", case_id, action, payload)
+        act_on_admission_case(self.services, command)
+
+    def boat(self, ref: str, arrived_at: datetime, people: int) -> list[str]:
+        result = record_arrival(
+            self.services,
+            RecordArrival(
+                f"web-{next(self.ids)}",
+                "intake",
+                SCHEME,
+                ref,
+                arrived_at,
+                "Dover",
+                tuple(person_input() for _ in range(people)),
+            ),
+        )
+        return [case["case_id"] for case in result["cases"]]
+
+    def family(self, ref: str, adults: int) -> tuple[str, list[str]]:
+        members = [
+            ApplicantInput(
+                "Senait",
+                "Haile",
+                date(1990 + i, 1, 1),
+                "ERI",
+                Sex.FEMALE,
+                is_main_applicant=i == 0,
+                document_type="passport",
+                document_number=f"P{ref}{i}",
+            )
+            for i in range(adults)
+        ]
+        result = submit_expression_of_interest(
+            self.services, SubmitExpressionOfInterest(f"web-{next(self.ids)}", "applicant", SCHEME, ref, members)
+        )
+        return result["case_id"], list(result["member_ids"])
+
+
+def seed_web_data(services: Services, clock: SettableClock) -> Seeded:
+    act = _Actor(services, clock)
+    act.at(utc(2025, 9, 1, 8))
+    first = act.boat("SB-0901", utc(2025, 9, 1, 4), 6)
+    for case_id in first:
+        act.on_return(case_id, "detain")
+    act.at(utc(2025, 9, 2, 9))
+    for case_id in first[:5]:
+        act.on_return(case_id, "send_request")
+    act.at(utc(2025, 9, 4, 9))
+    for case_id in first[:3]:
+        act.on_return(case_id, "accept")
+    act.on_return(first[3], "refuse", reason="public_order")
+    act.on_return(
+        first[4],
+        "record_legal_event",
+        kind="human_rights_claim",
+        state="outstanding",
+        decided_on="2025-09-04",
+        evidence="Claim letter",
+    )
+    act.at(utc(2025, 9, 5, 9))
+    for case_id in first[:3]:
+        act.on_return(case_id, "schedule_transfer", flight_ref="PLF-0908", departs_at="2025-09-08T09:00:00+00:00")
+
+    act.at(utc(2025, 9, 8, 8))
+    act.on_return(
+        first[2],
+        "record_legal_event",
+        kind="suspensive_appeal",
+        state="pending",
+        decided_on="2025-09-08",
+        evidence="UT",
+    )
+    act.at(utc(2025, 9, 8, 10))
+    for case_id in first[:2]:
+        act.on_return(case_id, "complete_transfer")
+    second = act.boat("SB-0908", utc(2025, 9, 8, 3), 3)
+
+    admitted, members = act.family("FAM-1", adults=2)
+    refused, refused_members = act.family("FAM-2", adults=1)
+    act.at(utc(2025, 9, 8, 12))
+    act.on_admission(admitted, "confirm_location", country="FR", confirmed_member_ids=members)
+    act.on_admission(refused, "confirm_location", country="FR", confirmed_member_ids=refused_members)
+    act.at(utc(2025, 9, 9, 9))
+    for step, payload in [
+        ("find_eligible", {}),
+        ("invite", {}),
+        ("enrol_biometrics", {"documents_match": True}),
+        ("clear_security", {}),
+        ("issue_entry_clearance", {}),
+    ]:
+        act.on_admission(admitted, step, **payload)
+    act.on_admission(refused, "find_eligible")
+    act.on_admission(refused, "refuse", member_id=refused_members[0], reason="security checks")
+    act.at(utc(2025, 9, 10, 15))
+    act.on_admission(admitted, "record_arrival")
+    act.at(END)
+    return Seeded(
+        returned=first[:2],
+        refused=first[3],
+        claimed_human_rights=first[4],
+        never_requested=first[5],
+        appealed=first[2],
+        second_boat=second,
+        admitted_family=admitted,
+        refused_family=refused,
+    )
+
+
+def seeded_services(database_url: str) -> tuple[Services, SettableClock, Seeded]:
+    """Services over a fresh database at `database_url` holding the data set above, both schemes registered."""
+    clock = SettableClock(utc(2025, 9, 1, 8))
+    cipher = FieldCipher(Keyring.generate())
+    services = Services(uow=SqlUnitOfWorkFactory(database(database_url), cipher), clock=clock)
+    services.register(load_scheme("uk-fr-2025"))
+    services.register(load_scheme("eu-tr-2016"))
+    return services, clock, seed_web_data(services, clock)
