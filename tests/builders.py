@@ -14,8 +14,8 @@ from parity.domain.returns import ReturnCase
 from parity.scheme import Scheme
 from parity.scheme.model import ReturnGround
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
-from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
-from parity.services.context import Services
+from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case, record_admission_action
+from parity.services.context import Services, scheme_ref
 from parity.services.intake import PersonInput, RecordArrival, record_arrival
 
 _ids = itertools.count()
@@ -86,9 +86,9 @@ def admission_case(scheme: Scheme, submitted_at: datetime, members: tuple[Applic
     return case
 
 
-def arrive(services: Services, command_id: str, people: int = 1, at: datetime | None = None) -> list[str]:
-    """Record one boat through the services; the ids of the return cases opened."""
-    result = record_arrival(
+def record_boat(services: Services, command_id: str, *people: dict[str, Any], at: datetime | None = None) -> Any:
+    """Record one boat carrying `people` (each a dict of `person_input` overrides) through the services."""
+    return record_arrival(
         services,
         RecordArrival(
             command_id,
@@ -97,9 +97,14 @@ def arrive(services: Services, command_id: str, people: int = 1, at: datetime | 
             f"SB-{command_id}",
             at or utc(2025, 9, 1, 4),
             "Dover",
-            tuple(person_input() for _ in range(people)),
+            tuple(person_input(**overrides) for overrides in people),
         ),
     )
+
+
+def arrive(services: Services, command_id: str, people: int = 1, at: datetime | None = None) -> list[str]:
+    """Record one boat of `people` standard adults; the ids of the return cases opened."""
+    result = record_boat(services, command_id, *({} for _ in range(people)), at=at)
     return [case["case_id"] for case in result["cases"]]
 
 
@@ -140,3 +145,15 @@ def waiting_family(
     for index, (kind, payload) in enumerate(steps):
         act_on_admission_case(services, CaseCommand(f"{case_id}:{kind}:{index}", "cw", case_id, kind, payload))
     return case_id
+
+
+def invite_outside_a_round(services: Services, case_id: str) -> None:
+    """Record an eligible family's invitation the way approving a selection proposal does
+    (`record_admission_action`), without the round: for tests that need more families past invitation than one
+    round's places allow. The services themselves invite only by approval."""
+    with services.uow() as uow:
+        scheme = services.scheme(uow.admissions.scheme_of(case_id))
+        case = uow.admissions.get(case_id)
+        invitation = Action("invite", services.clock.now(), "approver", f"{case_id}:invite", scheme_ref(scheme))
+        record_admission_action(uow, scheme, case, invitation)
+        uow.commit()

@@ -11,9 +11,8 @@ from sqlalchemy import Engine, select
 from parity.domain.people import AgeStatus, Sex
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
 from parity.services.context import Services
-from parity.services.intake import RecordArrival, record_arrival
 from parity.store import tables
-from tests.builders import person_input, utc
+from tests.builders import record_boat, utc
 
 # Values that must never appear in clear in a table.
 YONAS = {
@@ -30,18 +29,7 @@ PLAINTEXT = ("Yonas", "Tesfamariam", "1995-03-02", "ER0451277", "BIO-77123", "Lo
 
 def arrive_people(services: Services, command_id: str, *people: dict[str, Any]) -> list[tuple[str, str]]:
     """Record one boat carrying `people` (person_input overrides); (case id, person id) of each."""
-    result = record_arrival(
-        services,
-        RecordArrival(
-            command_id,
-            "officer",
-            "uk-fr-2025",
-            f"SB-{command_id}",
-            services.clock.now().replace(hour=4),
-            "Dover",
-            tuple(person_input(**overrides) for overrides in people),
-        ),
-    )
+    result = record_boat(services, command_id, *people, at=services.clock.now().replace(hour=4))
     return [(case["case_id"], case["person_id"]) for case in result["cases"]]
 
 

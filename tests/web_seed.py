@@ -22,6 +22,7 @@ from parity.services.applications import ApplicantInput, SubmitExpressionOfInter
 from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
 from parity.services.context import Services, SettableClock
 from parity.services.intake import RecordArrival, record_arrival
+from parity.services.selection import ApproveProposal, ProposeInvitations, approve_proposal, propose_invitations
 from parity.store.database import SqlUnitOfWorkFactory
 from tests.builders import person_input, utc
 
@@ -57,6 +58,12 @@ class _Actor:
     def on_admission(self, case_id: str, action: str, **payload: Any) -> None:
         command = CaseCommand(f"web-{next(self.ids)}", "officer", case_id, action, payload)
         act_on_admission_case(self.services, command)
+
+    def invite_by_selection(self) -> None:
+        """Invite every family waiting, as in operation: one officer proposes the round, another approves it."""
+        proposal = propose_invitations(self.services, ProposeInvitations(f"web-{next(self.ids)}", SCHEME, "officer"))
+        approval = ApproveProposal(f"web-{next(self.ids)}", proposal["proposal_id"], "supervisor")
+        approve_proposal(self.services, approval)
 
     def boat(self, ref: str, arrived_at: datetime, people: int) -> list[str]:
         result = record_arrival(
@@ -138,9 +145,9 @@ def seed_web_data(services: Services, clock: SettableClock) -> Seeded:
     act.on_admission(admitted, "confirm_location", country="FR", confirmed_member_ids=members)
     act.on_admission(refused, "confirm_location", country="FR", confirmed_member_ids=refused_members)
     act.at(utc(2025, 9, 9, 9))
+    act.on_admission(admitted, "find_eligible")
+    act.invite_by_selection()
     for step, payload in [
-        ("find_eligible", {}),
-        ("invite", {}),
         ("enrol_biometrics", {"documents_match": True}),
         ("clear_security", {}),
         ("issue_entry_clearance", {}),

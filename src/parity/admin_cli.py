@@ -19,7 +19,7 @@ from parity.accounts.roles import ROLE_SCOPES, Role, Scope
 from parity.bootstrap import build_services
 from parity.config import Settings
 from parity.domain.errors import DomainError
-from parity.services import accounts, audit
+from parity.services import accounts, audit, demo
 from parity.services.audit import Acting, acting_as
 from parity.services.context import Services
 from parity.services.ports import NotFound
@@ -121,6 +121,14 @@ def disable(username: str) -> None:
     with _operator() as services:
         accounts.disable_user(services, str(uuid.uuid4()), _user_id(services, username))
     console.print(f"{username} is disabled.")
+
+
+@users_app.command("totp-code")
+def totp_code(username: str) -> None:
+    """The current second-factor code of a demo account (`parity demo`); refused for any other account."""
+    with _operator() as services:
+        code = demo.demo_totp_code(services, username)
+    console.print(code, highlight=False)
 
 
 @audit_app.command("verify")

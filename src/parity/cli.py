@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from parity.admin_cli import audit_app, users_app
-from parity.api.cli import serve
+from parity.api.cli import run_server, serve
 from parity.bootstrap import build_services, database
 from parity.config import Settings
 from parity.domain.errors import DomainError
@@ -25,13 +27,15 @@ from parity.personal_data_cli import keys_app, retention_app, subject_access_app
 from parity.scheme import Scheme, SchemeError, bundled_scheme_ids, load_scheme
 from parity.selection_cli import select_app
 from parity.services.arrivals_csv import ArrivalsFileRejected, parse_arrivals_csv
+from parity.services.audit import Acting, acting_as
 from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
 from parity.services.context import Services, SettableClock
+from parity.services.demo import create_demo_accounts
 from parity.services.identity import DecideIdentityMatch, decide_identity_match, identity_flags
 from parity.services.intake import import_arrivals
 from parity.services.notices import GiveNotice, give_notice, scheme_timeline
 from parity.services.ports import NotFound
-from parity.services.reports import LedgerReport, deadline_board, weekly_ledger
+from parity.services.reports import LedgerReport, deadline_board, transfer_costs, weekly_ledger
 from parity.simulate import ScenarioError, load_scenario
 from parity.simulate.cli import DEFAULT_SEED, progress_bar, simulate_app
 from parity.simulate.errors import TwinError
@@ -62,6 +66,13 @@ console = Console()
 errors = Console(stderr=True)
 SchemeOption = Annotated[str, typer.Option("--scheme", help="Scheme id")]
 ActorOption = Annotated[str, typer.Option("--actor", help="Who is acting (recorded on every action)")]
+
+
+@app.callback()
+def _as_local_operator(context: typer.Context) -> None:
+    # Every command is audited as the operator's account on this machine (the --actor of a case action is who
+    # the operator says took the decision; the audit log keeps who actually ran the command).
+    context.with_resource(acting_as(Acting(f"cli:{getpass.getuser()}", "operator", "cli")))
 
 
 def _services() -> Services:
@@ -311,6 +322,22 @@ def ledger(scheme: SchemeOption = "uk-fr-2025") -> None:
     print_ledger(weekly_ledger(_services(), scheme))
 
 
+@app.command("costs")
+def costs(scheme: SchemeOption = "uk-fr-2025") -> None:
+    """What returns cost the UK (rule 12): per flight and per person, from the costs recorded at scheduling."""
+    flights = transfer_costs(_services(), scheme)
+    table = Table("flight", "people returned", "with a cost recorded", "cost (GBP)", "per person (GBP)")
+    for flight in flights:
+        per_person = "" if flight.per_person is None else f"{flight.per_person:,.2f}"
+        table.add_row(flight.flight_ref, str(flight.people), str(flight.costed), f"{flight.cost_gbp:,.2f}", per_person)
+    console.print(table)
+    costed = sum(f.costed for f in flights)
+    total = sum((f.cost_gbp for f in flights), Decimal(0))
+    average = f"; {total / costed:,.2f} per person costed" if costed else ""
+    people = sum(f.people for f in flights)
+    console.print(f"{people} people returned on {len(flights)} flights: {total:,.2f} GBP{average}.")
+
+
 def print_ledger(report: LedgerReport) -> None:
     table = Table(
         "week from",
@@ -345,10 +372,25 @@ def print_ledger(report: LedgerReport) -> None:
 def demo(
     weeks: Annotated[int, typer.Option(min=1, max=44, help="Weeks of the pilot to replay from 6 Aug 2025")] = 8,
     seed: int = 2025,
+    serve_after: Annotated[bool, typer.Option("--serve", help="Then start the web interface and the API")] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on (with --serve)")] = 8000,
 ) -> None:
     """Seed a database with the pilot's first weeks, replayed through the services by the twin (real arrivals,
-    synthetic people), and print the ledger."""
-    _replay_through_twin(Settings.from_environment(), DEMO_SCENARIO, weeks, seed)
+    synthetic people), and one demo account per role; print the ledger and the demo sign-ins."""
+    settings = Settings.from_environment()
+    services = _replay_through_twin(settings, DEMO_SCENARIO, weeks, seed)
+    accounts = create_demo_accounts(services)
+    console.print("Demo sign-ins (this database only; each code is accepted once, so wait 30 s between sign-ins):")
+    for account in accounts:
+        console.print(
+            f"  {account.username:<16} {account.role.value:<17} password {account.password}  "
+            f"TOTP secret {account.totp_secret}",
+            soft_wrap=True,
+            highlight=False,
+        )
+    console.print("Current code of a demo account: parity users totp-code USERNAME (refused for any other account)")
+    if serve_after:
+        run_server(settings, "127.0.0.1", port)
 
 
 @simulate_app.command("twin")
@@ -365,7 +407,7 @@ def simulate_twin(
 DEMO_SCENARIO = "uk-fr-2025-pilot"
 
 
-def _replay_through_twin(settings: Settings, reference: str, weeks: int | None, seed: int) -> None:
+def _replay_through_twin(settings: Settings, reference: str, weeks: int | None, seed: int) -> Services:
     try:
         scenario = load_scenario(reference)
         period = scenario.period if weeks is None else scenario.period.first_weeks(weeks)
@@ -381,6 +423,7 @@ def _replay_through_twin(settings: Settings, reference: str, weeks: int | None, 
         raise _fail(f"{settings.database_url}: {error}") from None
     print_ledger(weekly_ledger(services, result.scheme_id))
     _print_twin_summary(result, settings.database_url)
+    return services
 
 
 def _print_twin_summary(result: TwinResult, database_url: str) -> None:

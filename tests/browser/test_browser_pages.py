@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.browser_support import screenshot, serious_accessibility_violations
 
-from .conftest import LiveApp
+from parity.accounts.roles import Role
+
+from .conftest import LiveApp, sign_in
 
 pytestmark = pytest.mark.browser
 SCHEME = "uk-fr-2025"
@@ -103,6 +105,7 @@ def test_language_switch_keeps_the_page(page: Page, live_app: LiveApp) -> None:
 def test_pages_work_without_javascript(browser: object, live_app: LiveApp) -> None:
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     page = context.new_page()
+    sign_in(page, live_app, Role.UK_SUPERVISOR)
     open_page(page, live_app, f"/schemes/{SCHEME}/committee", "en")
     page.get_by_label("Week starting").select_option("2025-09-01")
     page.get_by_role("button", name="Show this week").click()

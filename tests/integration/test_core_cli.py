@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,11 @@ def test_notice_of_suspension_and_the_scheme_status(database: str) -> None:
     wrong_party = runner.invoke(app, ["scheme", "notice", "termination", "--by", "DE", "--reason", "x"])
     assert wrong_party.exit_code == 1
     assert "not a party" in wrong_party.output
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        entries = connection.execute(select(tables.audit_entries.c.actor_id, tables.audit_entries.c.action)).all()
+    engine.dispose()
+    assert entries == [(f"cli:{getpass.getuser()}", "give_notice")]  # the refused notice changed nothing
 
 
 def test_an_identity_flag_raised_at_import_is_listed_and_decided(
@@ -113,3 +119,9 @@ def test_an_identity_flag_raised_at_import_is_listed_and_decided(
     assert "not_same_person" in runner.invoke(app, ["identity", "flags", later]).output
     again = runner.invoke(app, ["identity", "decide", flag_id, "--same-person", "--reason", "changed mind"])
     assert again.exit_code == 1
+
+
+def test_costs_on_an_empty_register(database: str) -> None:
+    result = runner.invoke(app, ["costs"])
+    assert result.exit_code == 0, result.output
+    assert "0 people returned on 0 flights: 0.00 GBP." in result.output

@@ -9,7 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from tests.builders import utc
+from tests.builders import invite_outside_a_round, utc
 
 from parity.domain.errors import LedgerLimitReached
 from parity.domain.people import Sex
@@ -19,7 +19,7 @@ from parity.services.cases import CaseCommand, act_on_admission_case
 from parity.services.context import Services, SettableClock
 from parity.services.reports import weekly_ledger
 
-STEPS_TO_DECISION = ("find_eligible", "invite", "enrol_biometrics", "clear_security")
+STEPS_TO_DECISION = ("enrol_biometrics", "clear_security")
 
 
 def security_cleared_family(services: Services, number: int) -> str:
@@ -51,6 +51,9 @@ def security_cleared_family(services: Services, number: int) -> str:
             {"country": "FR", "confirmed_member_ids": [member_id]},
         ),
     )
+    act_on_admission_case(services, CaseCommand(f"{case_id}:eligible", "caseworker", case_id, "find_eligible", {}))
+    # More families reach the decision here than one selection round's places would invite.
+    invite_outside_a_round(services, case_id)
     for step in STEPS_TO_DECISION:
         act_on_admission_case(
             services, CaseCommand(f"{case_id}:{step}", "caseworker", case_id, step, payloads.get(step, {}))

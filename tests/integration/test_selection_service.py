@@ -16,7 +16,7 @@ from tests.builders import utc, waiting_family
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.errors import InvalidCommand, LedgerLimitReached
-from parity.domain.proposals import AmendmentRefused, SeparationOfDuties, StaleProposal
+from parity.domain.proposals import AmendmentRefused, InvitationNeedsApproval, SeparationOfDuties, StaleProposal
 from parity.scheme import Scheme, load_scheme
 from parity.scheme.model import PriorityFactor
 from parity.selection import Candidate, Member, SelectionRequest
@@ -149,6 +149,19 @@ def test_approval_by_another_person_invites_exactly_the_chosen_families(
     assert invite is not None
     assert (invite.actor, invite.payload["proposal_id"], invite.at) == ("bob", proposal["proposal_id"], clock.current)
     assert get_proposal(services, proposal["proposal_id"])["status"] == "approved"
+
+
+def test_a_family_cannot_be_invited_by_an_action_on_its_case(
+    services: Services, round_of_three: dict[str, str]
+) -> None:
+    before = versions(services, round_of_three)
+
+    with pytest.raises(InvitationNeedsApproval, match=r"`parity select propose`.*`parity select approve`") as refused:
+        act_on_admission_case(services, CaseCommand("direct", "alice", round_of_three["afg4"], "invite"))
+
+    assert refused.value.code == "approval_required"
+    assert versions(services, round_of_three) == before
+    assert set(statuses(services, round_of_three).values()) == {AdmissionStatus.ELIGIBLE}
 
 
 def test_the_next_round_gets_the_places_less_the_people_already_invited(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from tests.builders import action, arriving, boat, return_case, utc
@@ -183,3 +184,20 @@ def test_every_status_is_reachable_and_closed_statuses_allow_nothing_but_none() 
     assert RETURN_TRANSITIONS.statuses() == set(ReturnStatus)
     for closed in (ReturnStatus.RETURNED, ReturnStatus.REFUSED, ReturnStatus.INELIGIBLE):
         assert RETURN_TRANSITIONS.allowed(closed) == set()
+
+
+@pytest.mark.parametrize("cost", [-1, "12.345", "lots", True, float("nan")])
+def test_rule_12_a_transport_cost_is_a_sum_in_pounds(uk_fr: Scheme, cost: object) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
+    schedule = {"flight_ref": "PLF-1", "departs_at": "2025-09-18T09:00:00+00:00", "transport_cost_gbp": cost}
+    with pytest.raises(InvalidCommand, match="transport_cost_gbp"):
+        case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5), **schedule), uk_fr)
+
+
+def test_rule_12_the_cost_of_a_return_is_read_back_with_its_flight(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
+    schedule = {"flight_ref": "PLF-1", "departs_at": "2025-09-18T09:00:00+00:00", "transport_cost_gbp": "1250.50"}
+    case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5), **schedule), uk_fr)
+    assert case.transport is None  # not yet returned
+    case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 10)), uk_fr)
+    assert case.transport == ("PLF-1", Decimal("1250.50"))

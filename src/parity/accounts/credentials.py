@@ -55,9 +55,14 @@ def totp_code(secret: str, at: datetime) -> str:
     return pyotp.TOTP(secret).at(at)
 
 
-def verify_totp(secret: str, code: str, at: datetime) -> bool:
-    """Accept the code for now or the 30-second step either side (clock drift between phone and server)."""
-    return pyotp.TOTP(secret).verify(code.strip(), for_time=at, valid_window=1)
+def totp_step(secret: str, code: str, at: datetime) -> int | None:
+    """The 30-second step whose code this is: now or the step either side (clock drift between phone and server);
+    None if it is none of them. Callers refuse a step already used, so a code cannot be replayed."""
+    totp = pyotp.TOTP(secret)
+    for offset in (-1, 0, 1):
+        if hmac.compare_digest(totp.at(at, counter_offset=offset), code.strip()):
+            return totp.timecode(at) + offset
+    return None
 
 
 def new_secret() -> str:

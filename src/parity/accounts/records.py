@@ -15,6 +15,7 @@ class UserRecord:
     role: Role
     password_hash: str
     totp_secret: str | None
+    totp_last_step: int | None  # the last TOTP step accepted: a code from it or before is never accepted again
     disabled: bool
     failed_logins: int
     locked_until: datetime | None

@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parity.api.problems import ProblemError, install_problem_handlers, problem_response
-from parity.api.routers import arrivals, audit, cases, decisions, readmission, schemes, session, users
+from parity.api.routers import arrivals, audit, cases, decisions, readmission, schemes, selection, session, users
 from parity.api.security import SignInThrottle
 from parity.config import Settings
 from parity.services.audit import Acting, acting_as
@@ -101,6 +101,7 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
         readmission.router,
         decisions.returns_router,
         decisions.admissions_router,
+        selection.router,
         users.router,
         audit.router,
     ):

@@ -1,4 +1,4 @@
-"""`parity serve`: the API on uvicorn."""
+"""`parity serve`: the API and the web interface, one app, on uvicorn."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+
+from parity.config import Settings
 
 console = Console()
 
@@ -15,16 +17,21 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on")] = 8000,
     access_log: Annotated[bool, typer.Option(help="Log each request line (paths carry record ids only)")] = False,
 ) -> None:
-    """Start the REST API (OpenAPI document at /openapi.json, interactive docs at /docs)."""
+    """Start the web interface and the REST API (OpenAPI document at /openapi.json, interactive docs at /docs)."""
+    run_server(Settings.from_environment(), host, port, access_log=access_log)
+
+
+def run_server(settings: Settings, host: str, port: int, *, access_log: bool = False) -> None:
     import uvicorn
 
-    from parity.api import create_app
     from parity.bootstrap import build_services
-    from parity.config import Settings
+    from parity.web import create_web_app
 
-    settings = Settings.from_environment()
-    app = create_app(build_services(settings), settings)
-    console.print(f"Parity API on http://{host}:{port}/api/v1  (OpenAPI: http://{host}:{port}/openapi.json)")
+    app = create_web_app(build_services(settings), settings)
+    console.print(
+        f"Parity on http://{host}:{port}/ (sign in there); API at http://{host}:{port}/api/v1, "
+        f"OpenAPI at http://{host}:{port}/openapi.json"
+    )
     if settings.cookie_secure:
         console.print(
             "Session cookies are Secure: browsers send them over HTTPS only. Put TLS in front, or set "

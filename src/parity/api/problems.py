@@ -40,6 +40,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "too_early": 409,
     "transfer_blocked": 409,
     "ledger_limit": 409,
+    "stale_proposal": 409,
     "scheme_closed": 409,
     "idempotency_conflict": 409,
     "concurrency_conflict": 409,
@@ -96,7 +97,8 @@ def _responses() -> dict[int | str, dict[str, Any]]:
         401: "Not signed in, or the session or token is unknown, expired or revoked",
         403: "The role or token lacks the scope; CSRF check failed; separation of duties",
         404: "No such record (or not one this role may see)",
-        409: "The case's state or a concurrent change refuses it; an idempotency key reused for another request",
+        409: "The case's state or a concurrent change refuses it; the ledger has no room (admissions paused); a "
+        "selection proposal is stale; an idempotency key reused for another request",
         412: "If-Match names a version that is no longer current",
         413: "Body too large",
         415: "Unsupported media type",

@@ -4,7 +4,7 @@ bounded. Each model carries an example, so every operation in /openapi.json has 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
@@ -364,3 +364,171 @@ class VerificationOut(BaseModel):
     checkpoints: int
     first_bad: int | None
     reason: str | None
+
+
+# --- Admissions selection (issue 7): a proposal of families to invite, approved by another person ---------------
+PROPOSAL_ID = "3c9d7b1e-52a4-4f0e-8d6b-2a7f19c0e5d4"
+SECOND_CASE_ID = "0a4e6d2c-7f18-4b3a-9e61-5c2d8b7f3e90"
+CaseIdIn = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class SelectionProposalIn(BaseModel):
+    model_config = _request({"scheme_id": "uk-fr-2025", "places": 25, "method": "mip"})
+    scheme_id: str = Field(min_length=1, max_length=64)
+    places: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="People to invite (not families); default: what the ledger releases now, less the people "
+        "invited and awaiting entry clearance. More than that is refused (409 ledger_limit).",
+    )
+    method: Literal["mip", "greedy"] = Field(default="mip", description="mip: proven optimum (HiGHS); greedy: ranking")
+    window_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Select from this application window only"
+    )
+
+
+class SelectionApprovalIn(BaseModel):
+    model_config = _request({"remove": [SECOND_CASE_ID], "add": [CASE_ID], "reason": "family link evidence arrived"})
+    remove: list[CaseIdIn] = Field(default_factory=list, max_length=500, description="Case ids to take out")
+    add: list[CaseIdIn] = Field(default_factory=list, max_length=500, description="Case ids of waiting families to add")
+    reason: str | None = Field(
+        default=None, min_length=1, max_length=2000, description="Required when anything is removed or added"
+    )
+
+
+class ScorePart(BaseModel):
+    factor: str
+    points: float
+    reason: str
+
+
+class RankedFamily(BaseModel):
+    rank: int
+    application_id: str = Field(description="The family application's admission case id")
+    family_ref: str
+    size: int = Field(description="People in the family: each fills one place")
+    score: float
+    breakdown: list[ScorePart]
+
+
+class PassedOverFamily(RankedFamily):
+    reason: Literal["nationality_limit_reached", "lower_score", "did_not_fit_remaining_places"]
+    detail: str
+
+
+class BarredFamily(BaseModel):
+    application_id: str
+    family_ref: str
+    bars: list[str] = Field(description="Why the family may no longer be admitted (rules 15-16)")
+
+
+class SolverOut(BaseModel):
+    method: str
+    status: str
+    proven_optimal: bool
+    gap: float | None
+    seconds: float
+    solver: str
+
+
+class SelectionApprovalOut(BaseModel):
+    approved_by: str = Field(description="The approver's user id")
+    approved_at: datetime
+    removed: list[str]
+    added: list[str]
+    reason: str | None
+    invited: list[str] = Field(description="Case ids of the families invited, in ranking order")
+
+
+HIGH_GRANT_RATE_REASON = "main applicant's nationality AFG has a high grant rate"
+WAITING_REASON = "0 whole week(s) waiting since 2025-09-05"
+SELECTION_PROPOSAL_EXAMPLE: dict[str, Any] = {
+    "proposal_id": PROPOSAL_ID,
+    "scheme_id": "uk-fr-2025",
+    "scheme_version": "4be1…",
+    "status": "approved",
+    "method": "mip",
+    "solver": {
+        "method": "mip",
+        "status": "Optimal",
+        "proven_optimal": True,
+        "gap": 0.0,
+        "seconds": 0.02,
+        "solver": "highs",
+    },
+    "solver_status": "Optimal",
+    "objective": 16.0,
+    "inputs_hash": "7d0e…",
+    "as_of": "2025-09-08",
+    "window_id": None,
+    "places": 4,
+    "places_filled": 4,
+    "candidates_considered": 2,
+    "not_chosen_count": 1,
+    "chosen": [
+        {
+            "rank": 1,
+            "application_id": CASE_ID,
+            "family_ref": "FAM-2025-0042",
+            "size": 4,
+            "score": 4.0,
+            "breakdown": [
+                {"factor": "high_grant_rate_nationality", "points": 4.0, "reason": HIGH_GRANT_RATE_REASON},
+                {"factor": "waiting_week", "points": 0.0, "reason": WAITING_REASON},
+            ],
+        }
+    ],
+    "passed_over": [
+        {
+            "rank": 2,
+            "application_id": SECOND_CASE_ID,
+            "family_ref": "FAM-2025-0043",
+            "size": 2,
+            "score": 0.0,
+            "breakdown": [{"factor": "waiting_week", "points": 0.0, "reason": WAITING_REASON}],
+            "reason": "lower_score",
+            "detail": "ranks below every chosen family; 0 place(s) left, too few for 2",
+        }
+    ],
+    "not_considered": [],
+    "proposed_by": "2d3f…",
+    "proposed_at": "2025-09-08T09:00:00+00:00",
+    "superseded_by": None,
+    "approval": {
+        "approved_by": "8b1c…",
+        "approved_at": "2025-09-08T11:30:00+00:00",
+        "removed": [],
+        "added": [],
+        "reason": None,
+        "invited": [CASE_ID],
+    },
+}
+
+
+class SelectionProposalOut(BaseModel):
+    """A selection round: the families chosen and why, the best of the others and why not, and its approval."""
+
+    model_config = _response(SELECTION_PROPOSAL_EXAMPLE)
+    proposal_id: str
+    scheme_id: str
+    scheme_version: str
+    status: Literal["proposed", "approved", "superseded"]
+    method: str
+    solver: SolverOut
+    solver_status: str
+    objective: float = Field(description="Total priority: the sum over chosen families of size x score")
+    inputs_hash: str = Field(description="SHA-256 of the round's inputs: the same inputs give the same selection")
+    as_of: date
+    window_id: str | None
+    places: int
+    places_filled: int
+    candidates_considered: int
+    not_chosen_count: int
+    chosen: list[RankedFamily]
+    passed_over: list[PassedOverFamily]
+    not_considered: list[BarredFamily] = Field(description="Eligible families barred since, left out of the round")
+    proposed_by: str = Field(description="The proposer's user id")
+    proposed_at: datetime
+    superseded_by: str | None
+    approval: SelectionApprovalOut | None

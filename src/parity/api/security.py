@@ -1,12 +1,13 @@
 """Authentication and authorisation for every route: one dependency, `require(*scopes)`.
 
 Browsers sign in (`POST /api/v1/session`) and get a session cookie (Secure, HttpOnly, SameSite=Strict); every
-unsafe request made with it must carry the session's CSRF token in the `X-CSRF-Token` header (or, for HTML forms
-of the web interface, a form field checked with `check_csrf`). Machine clients send `Authorization: Bearer <token>`
-with a scoped API token; tokens are not sent by browsers on their own, so they need no CSRF token.
+unsafe request made with it must carry the session's CSRF token in the `X-CSRF-Token` header or, for HTML forms
+(browsers without JavaScript cannot set headers), in the form field `csrf_token`. Machine clients send
+`Authorization: Bearer <token>` with a scoped API token; tokens are not sent by browsers on their own, so they need
+no CSRF token.
 
-The web interface mounts into the same application and reuses this module: `require(...)` for its routes,
-`csrf_token_of(request)` to put the token into its forms, and `check_csrf(request, submitted)` to check it.
+The web interface mounts into the same application and reuses this module: `require(...)` for its pages,
+`csrf_token_of(request)` to put the token into its forms, `set_session_cookie` when it signs someone in.
 """
 
 from __future__ import annotations
@@ -18,18 +19,20 @@ from dataclasses import dataclass, field
 from threading import Lock
 from typing import Annotated
 
-from fastapi import Request, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from parity.accounts import credentials
 from parity.accounts.roles import Principal, Scope
 from parity.api.problems import ProblemError
-from parity.services.accounts import session_principal, token_principal
+from parity.services.accounts import SESSION_LIFETIME, SignedIn, session_principal, token_principal
 from parity.services.audit import acting
 from parity.services.context import Services
 
 SESSION_COOKIE = "parity_session"
 CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 bearer_scheme = HTTPBearer(
@@ -60,7 +63,41 @@ def csrf_token_of(request: Request) -> str | None:
 def check_csrf(request: Request, submitted: str | None) -> None:
     expected = csrf_token_of(request)
     if expected is None or not submitted or not credentials.same(submitted, expected):
-        raise ProblemError("csrf_failed", f"missing or wrong CSRF token: send the session's token in {CSRF_HEADER}")
+        raise ProblemError(
+            "csrf_failed",
+            f"missing or wrong CSRF token: send the session's token in {CSRF_HEADER} (or a form's {CSRF_FIELD})",
+        )
+
+
+async def submitted_csrf(request: Request, header: Annotated[str | None, Security(csrf_scheme)]) -> str | None:
+    """The CSRF token sent with the request: the header, else the field of a submitted HTML form.
+
+    Async because reading a form is; the form is parsed once and kept by the request for the page that reads it.
+    """
+    if header is not None or request.method in SAFE_METHODS:
+        return header
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in FORM_TYPES:
+        return None
+    submitted = (await request.form()).get(CSRF_FIELD)
+    return submitted if isinstance(submitted, str) else None
+
+
+def set_session_cookie(request: Request, response: Response, signed: SignedIn) -> None:
+    """The cookie of a new session: Secure (unless turned off for local plain HTTP), HttpOnly, SameSite=Strict."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.session_secret,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        secure=request.app.state.settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+        path="/",
+    )
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=request.app.state.settings.cookie_secure, httponly=True)
 
 
 def authenticate(
@@ -101,7 +138,7 @@ def require(*scopes: Scope) -> PrincipalCheck:
         request: Request,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
         session_secret: Annotated[str | None, Security(session_scheme)],
-        csrf: Annotated[str | None, Security(csrf_scheme)],
+        csrf: Annotated[str | None, Depends(submitted_csrf)],
     ) -> Principal:
         principal = authenticate(request, bearer, session_secret, csrf)
         who = acting()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from parity.domain.errors import InvalidCommand
@@ -42,3 +43,17 @@ def required_datetime(payload: Mapping[str, Any], name: str) -> datetime:
     if found is None or found.tzinfo is None:
         raise InvalidCommand(f"field '{name}' is required: a date and time with a UTC offset, not {value!r}")
     return found
+
+
+def optional_amount(payload: Mapping[str, Any], name: str) -> Decimal | None:
+    """A sum of money in pounds, at most to the penny, never negative."""
+    value = payload.get(name)
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidCommand(f"field '{name}' must be an amount in pounds, not negative, to the penny, not {value!r}")
+    return amount

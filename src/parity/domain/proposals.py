@@ -39,6 +39,20 @@ class AmendmentRefused(DomainError):
     code = "amendment_refused"
 
 
+class InvitationNeedsApproval(DomainError):
+    """A family is invited only by approving a selection proposal, never by an action on its case alone."""
+
+    code = "approval_required"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(
+            f"case {case_id}: 'invite' cannot be taken on one case; families are invited only when a selection "
+            "proposal is approved by someone other than its proposer: propose a round with `parity select propose` "
+            "(API: POST /api/v1/selection-proposals), then another officer approves it with `parity select approve` "
+            "(POST /api/v1/selection-proposals/{proposal_id}/approve)"
+        )
+
+
 class ProposalStatus(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from parity.domain.clocks import ClockRules, Deadline, Pause
 from parity.domain.errors import DeadlinePassed, InvalidCommand, TooEarly, TransferBlocked
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
 from parity.domain.lifecycle import Action, Transition, TransitionTable
-from parity.domain.payloads import optional_date, required_date, required_datetime, required_text
+from parity.domain.payloads import optional_amount, optional_date, required_date, required_datetime, required_text
 from parity.scheme.model import Duration, Scheme, TransferPrecondition
 
 
@@ -37,6 +38,9 @@ class ReturnStatus(StrEnum):
 
 
 R = ReturnStatus
+# Rule 12: the UK bears the transport cost; each person's share (seat or charter share, escorts) in pounds is
+# recorded when the transfer is scheduled, so costs per flight and per person can be reported.
+TRANSPORT_COST = "transport_cost_gbp"
 CLOSED = frozenset({R.INELIGIBLE, R.REFUSED, R.RETURNED, R.RELEASED, R.ABSCONDED, R.DEADLINE_EXPIRED})
 IN_PROCESS = frozenset({R.ELIGIBLE, R.DETAINED, R.REQUEST_SENT, R.REPLY_OVERDUE, R.ACCEPTED, R.TRANSFER_SCHEDULED})
 OPEN = frozenset({R.DETECTED}) | IN_PROCESS
@@ -142,6 +146,16 @@ class ReturnCase:
 
     def last(self, kind: str) -> Action | None:
         return next((a for a in reversed(self.actions) if a.kind == kind), None)
+
+    @property
+    def transport(self) -> tuple[str, Decimal | None] | None:
+        """The flight and transport cost of the transfer that returned this person; None until returned."""
+        if self.status is not ReturnStatus.RETURNED:
+            return None
+        scheduled = self.last("schedule_transfer")
+        if scheduled is None:
+            return None
+        return required_text(scheduled.payload, "flight_ref"), optional_amount(scheduled.payload, TRANSPORT_COST)
 
     @property
     def expedited_return(self) -> bool:
@@ -261,6 +275,7 @@ def _check_no_blockers(case: ReturnCase, action: Action, scheme: Scheme) -> None
 def _check_schedule(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     departs_at = required_datetime(action.payload, "departs_at")
     required_text(action.payload, "flight_ref")
+    optional_amount(action.payload, TRANSPORT_COST)
     if departs_at <= action.at:
         raise InvalidCommand("departs_at must be after the time the transfer is scheduled")
     _check_no_blockers(case, action, scheme)

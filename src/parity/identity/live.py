@@ -112,9 +112,26 @@ class CandidateIndex:
 
     def search(self, keys: list[str], columns: list[str]) -> tuple[list[str], pa.Table]:
         """The keys small enough to search (see ``MAX_BLOCK``), and ``columns`` of the rows filed under them."""
-        if not keys or self._size == 0:
+        return self.search_each([keys], columns)[0]
+
+    def search_each(self, keys_of_probes: list[list[str]], columns: list[str]) -> list[tuple[list[str], pa.Table]]:
+        """``search`` for each probe's keys, all of them hashed in one query: a query costs more to plan than
+        to hash a boat's keys, and a check searches once per person."""
+        if self._size == 0:
+            return [([], MODEL_ROW_SCHEMA.empty_table().select(columns)) for _ in keys_of_probes]
+        flat = [key for keys in keys_of_probes for key in keys]
+        hashes = self._hash(flat) if flat else np.empty(0, dtype=np.uint64)
+        bounds = np.cumsum([0, *(len(keys) for keys in keys_of_probes)])
+        return [
+            self._search_hashed(keys, hashes[start:end], columns)
+            for keys, start, end in zip(keys_of_probes, bounds[:-1], bounds[1:], strict=True)
+        ]
+
+    def _search_hashed(
+        self, keys: list[str], hashes: npt.NDArray[np.uint64], columns: list[str]
+    ) -> tuple[list[str], pa.Table]:
+        if not keys:
             return [], MODEL_ROW_SCHEMA.empty_table().select(columns)
-        hashes = self._hash(keys)
         starts = np.searchsorted(self._hashes, hashes, side="left")
         ends = np.searchsorted(self._hashes, hashes, side="right")
         searched = (ends - starts) <= MAX_BLOCK
@@ -211,7 +228,7 @@ class SplinkIdentityResolver:
         searchable = [n for n, reason in zip(normalised, reasons, strict=True) if reason is None]
         probes = model_rows_table(searchable)
         candidate_tables = [
-            self._index.search(keys, SCORED_COLUMNS)[1] for keys in probes.column("blocking_keys").to_pylist()
+            table for _, table in self._index.search_each(probes.column("blocking_keys").to_pylist(), SCORED_COLUMNS)
         ]
         considered = [table.num_rows for table in candidate_tables]
         scored_by_probe: dict[str, list[ScoredPair]] = {probe.record_id: [] for probe in searchable}

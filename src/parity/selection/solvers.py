@@ -19,8 +19,9 @@ family's score, the score is already the value per place, so this is the usual v
 knapsack. It can leave places empty or pass over a better combination; it is kept as the baseline the MIP must
 beat and as an explanation anyone can follow by hand.
 
-Both are deterministic: the model is built in ranking order and HiGHS runs with a fixed seed. The MIP is warm
-started from the greedy selection, so it is never worse than greedy, even when stopped by the time limit.
+Both are deterministic: the model is built in ranking order and HiGHS runs with a fixed seed. The MIP keeps the
+greedy selection whenever the solver's answer is not better, so it is never worse than greedy, even when stopped by
+the time limit.
 """
 
 from __future__ import annotations
@@ -121,12 +122,12 @@ def select_mip(
     if greedy_fill == places:
         best_fill, incumbent = places, greedy
     else:
-        fill_status, fill_solution = model.maximise(model.sizes, warm_start=greedy)
+        fill_status, fill_solution = model.maximise(model.sizes, incumbent=greedy)
         best_fill = sum(ranked[index].size for index in fill_solution)
         incumbent = greedy if greedy_fill == best_fill else fill_solution
     model.require_fill(best_fill)
     model.set_time_limit(max(time_limit_s - (time.perf_counter() - started), 0.0))
-    priority_status, solution = model.maximise(model.values, warm_start=incumbent)
+    priority_status, solution = model.maximise(model.values, incumbent=incumbent)
     # Completing matters only if the time limit stopped the solver: an optimal selection has no room left.
     chosen = complete_greedily(ranked, places, limits, solution)
 
@@ -236,17 +237,21 @@ class _KnapsackModel:
     def require_fill(self, people: int) -> None:
         self.highs.changeRowBounds(0, float(people), float(self.places))
 
-    def maximise(self, costs: npt.NDArray[np.float64], warm_start: frozenset[int]) -> tuple[str, frozenset[int]]:
+    def maximise(self, costs: npt.NDArray[np.float64], incumbent: frozenset[int]) -> tuple[str, frozenset[int]]:
         """Solve with these objective coefficients; return HiGHS's status and the chosen ranking positions."""
         indices = np.arange(len(self.columns), dtype=np.int32)
         self.highs.changeColsCost(len(self.columns), indices, costs)
-        start = np.array([1.0 if index in warm_start else 0.0 for index in self.columns])
-        self.highs.setSolution(len(self.columns), indices, start)
+        # No setSolution warm start: with one, HiGHS 1.16 can report the optimum's objective yet hand back the
+        # starting values as the solution (found by the brute-force property test). The incumbent is kept instead
+        # when the solver's answer is not better, so the MIP is still never worse than greedy.
         self.highs.run()
         status = self.highs.modelStatusToString(self.highs.getModelStatus())
         values = self.highs.getSolution().col_value
         chosen = frozenset(index for index, value in zip(self.columns, values, strict=True) if value > 0.5)
-        return status, chosen
+        return status, chosen if self._total(costs, chosen) >= self._total(costs, incumbent) else incumbent
+
+    def _total(self, costs: npt.NDArray[np.float64], chosen: frozenset[int]) -> float:
+        return float(sum(cost for index, cost in zip(self.columns, costs, strict=True) if index in chosen))
 
     def gap(self) -> float | None:
         """Relative gap to the best bound; None when HiGHS has no finite bound (stopped before it had one)."""

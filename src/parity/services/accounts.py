@@ -90,9 +90,19 @@ class IssuedToken:
 
 
 def create_user(
-    services: Services, command_id: str, username: str, role: Role, password: str, *, totp: bool | None = None
+    services: Services,
+    command_id: str,
+    username: str,
+    role: Role,
+    password: str,
+    *,
+    totp: bool | None = None,
+    totp_secret: str | None = None,
 ) -> CreatedUser:
-    """Create a user; roles that see personal data always get a TOTP secret (`totp` can add one for others)."""
+    """Create a user; roles that see personal data always get a TOTP secret (`totp` can add one for others).
+
+    `totp_secret` is for the demo's accounts only, whose secrets are public (services/demo.py); everyone else gets
+    a new random secret."""
     if not USERNAME.match(username):
         raise InvalidCommand(
             f"field 'username' must be 3-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"
@@ -101,7 +111,7 @@ def create_user(
     problem = credentials.password_problem(password)
     if problem:
         raise InvalidCommand(f"field 'password' {problem}")
-    secret = credentials.new_totp_secret() if totp or needs_totp(role) else None
+    secret = totp_secret or (credentials.new_totp_secret() if totp or needs_totp(role) else None)
     created: dict[str, str] = {}
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
@@ -113,6 +123,7 @@ def create_user(
             role=role,
             password_hash=credentials.hash_password(password),
             totp_secret=secret,
+            totp_last_step=None,
             disabled=False,
             failed_logins=0,
             locked_until=None,
@@ -175,7 +186,8 @@ def sign_in(services: Services, username: str, password: str, totp_code: str | N
             )
             uow.commit()
             raise refusal
-        uow.accounts.save_user(user.with_changes(failed_logins=0, locked_until=None))
+        step = credentials.totp_step(user.totp_secret, totp_code or "", now) if user.totp_secret else None
+        uow.accounts.save_user(user.with_changes(failed_logins=0, locked_until=None, totp_last_step=step))
         secret = credentials.new_secret()
         expires_at = now + SESSION_LIFETIME
         uow.accounts.add_session(SessionRecord(credentials.digest(secret), user.id, now, expires_at, now))
@@ -201,7 +213,8 @@ def _sign_in_refusal(
     if not credentials.verify_password(user.password_hash, password):
         return AuthenticationFailed(WRONG_CREDENTIALS)
     if user.totp_secret is not None:
-        if not totp_code or not credentials.verify_totp(user.totp_secret, totp_code, now):
+        step = credentials.totp_step(user.totp_secret, totp_code, now) if totp_code else None
+        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
             return AuthenticationFailed(WRONG_CREDENTIALS)
     elif needs_totp(user.role):
         return AuthenticationFailed(f"role {user.role.value} needs a second factor, and none is enrolled")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionStatus
 from parity.domain.clocks import Deadline, DeadlineState
@@ -98,6 +99,17 @@ class ReturnCaseFile:
     deadlines: list[DeadlineView]
     actions: list[ActionView]
     allowed_actions: list[str]
+
+
+@dataclass(frozen=True)
+class BlockerView:
+    """A claim, appeal, order or referral that forbids the transfer today, with the evidence recorded for it."""
+
+    kind: str
+    state: str
+    decided_on: date
+    evidence: str
+    reference: str | None
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,14 @@ def return_case_file(services: Services, case_id: str) -> ReturnCaseFile:
         _actions(case.actions),
         sorted(RETURN_TRANSITIONS.allowed(case.status)),
     )
+
+
+def transfer_blockers(services: Services, case_id: str) -> list[BlockerView]:
+    """What stops the transfer of a return case today (brief §10 rules 8-9), from its recorded legal events."""
+    with services.uow() as uow:
+        case, scheme_id = uow.returns.get(case_id), uow.returns.scheme_of(case_id)
+    today = services.clock.now().astimezone(ZoneInfo(services.scheme(scheme_id).timezone)).date()
+    return [BlockerView(e.kind.value, e.state, e.decided_on, e.evidence, e.reference) for e in case.blockers(on=today)]
 
 
 def readmission_request(services: Services, case_id: str) -> ReadmissionRequestView:

@@ -11,6 +11,7 @@ from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.clocks import ClockRules
 from parity.domain.errors import InvalidCommand, LedgerLimitReached, TransferBlocked
 from parity.domain.lifecycle import Action
+from parity.domain.proposals import InvitationNeedsApproval
 from parity.domain.returns import ReturnCase, ReturnStatus
 from parity.scheme.model import ParityRule, Scheme
 from parity.services.context import Services, StaleVersion, run_command, scheme_ref
@@ -45,7 +46,7 @@ def act_on_return_case(services: Services, command: CaseCommand) -> Mapping[str,
         command.command_id,
         f"return:{command.action}",
         _fingerprint(command),
-        lambda uow: _act_on_return(services, uow, command),
+        lambda uow: apply_return_action(services, uow, command),
     )
 
 
@@ -56,7 +57,7 @@ def act_on_return_cases(services: Services, command: BulkCaseCommand) -> Mapping
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         results = [
-            _act_on_return(
+            apply_return_action(
                 services,
                 uow,
                 CaseCommand(f"{command.command_id}:{index}", command.actor, case_id, command.action, command.payload),
@@ -69,7 +70,8 @@ def act_on_return_cases(services: Services, command: BulkCaseCommand) -> Mapping
     return run_command(services, command.command_id, f"return-bulk:{command.action}", request, handle)
 
 
-def _act_on_return(services: Services, uow: UnitOfWork, command: CaseCommand) -> dict[str, Any]:
+def apply_return_action(services: Services, uow: UnitOfWork, command: CaseCommand) -> dict[str, Any]:
+    """One action on a return case inside the caller's transaction (the family moving with it, rule 4)."""
     scheme = services.scheme(uow.returns.scheme_of(command.case_id))
     case = uow.returns.get(command.case_id)
     _check_version(case.version, command)
@@ -113,14 +115,24 @@ def _family_moving_with(uow: UnitOfWork, case: ReturnCase) -> list[ReturnCase]:
 
 
 def act_on_admission_case(services: Services, command: CaseCommand) -> Mapping[str, Any]:
+    """One action on an admission case; never `invite`, which only approving a selection proposal does (issue 7)."""
+
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
-        scheme = services.scheme(uow.admissions.scheme_of(command.case_id))
-        case = uow.admissions.get(command.case_id)
-        _check_version(case.version, command)
-        record_admission_action(uow, scheme, case, _action(services, scheme, command))
-        return {"case_id": case.id, "status": case.status.value, "version": case.version}
+        # Inside the command, so that a repeat of an invitation recorded before this rule still replays.
+        if command.action == "invite":
+            raise InvitationNeedsApproval(command.case_id)
+        return apply_admission_action(services, uow, command)
 
     return run_command(services, command.command_id, f"admission:{command.action}", _fingerprint(command), handle)
+
+
+def apply_admission_action(services: Services, uow: UnitOfWork, command: CaseCommand) -> dict[str, Any]:
+    """One action on an admission case inside the caller's transaction (approving a decision carries it out so)."""
+    scheme = services.scheme(uow.admissions.scheme_of(command.case_id))
+    case = uow.admissions.get(command.case_id)
+    _check_version(case.version, command)
+    record_admission_action(uow, scheme, case, _action(services, scheme, command))
+    return {"case_id": case.id, "status": case.status.value, "version": case.version}
 
 
 def record_admission_action(uow: UnitOfWork, scheme: Scheme, case: AdmissionCase, action: Action) -> None:

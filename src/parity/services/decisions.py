@@ -1,8 +1,7 @@
 """Removal and admission decisions under separation of duties: one officer proposes, another approves or rejects.
 
-Approval carries the action out on the case version the proposal was made on, under a command id derived from the
-proposal: if the approval is interrupted after the action and before the proposal is marked, approving again
-replays the action (changing nothing) and completes the approval.
+Approval carries the action out on the case version the proposal was made on, in the same transaction that marks the
+proposal approved: both happen, or neither.
 """
 
 from __future__ import annotations
@@ -13,13 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
-from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
+from parity.services.cases import CaseCommand, apply_admission_action, apply_return_action
 from parity.services.context import Services, StaleVersion, run_command
 from parity.services.ports import NotFound, UnitOfWork
 
-ACT: dict[CaseType, Callable[[Services, CaseCommand], Mapping[str, Any]]] = {
-    CaseType.RETURN: act_on_return_case,
-    CaseType.ADMISSION: act_on_admission_case,
+APPLY: dict[CaseType, Callable[[Services, UnitOfWork, CaseCommand], dict[str, Any]]] = {
+    CaseType.RETURN: apply_return_action,
+    CaseType.ADMISSION: apply_admission_action,
 }
 
 
@@ -63,28 +62,23 @@ def decide(
     services: Services, command_id: str, actor: str, case_type: CaseType, proposal_id: str, *, approve: bool
 ) -> Mapping[str, Any]:
     """Approve (carry out) or reject a proposal; its proposer may do neither (separation of duties)."""
-    with services.uow() as uow:
+
+    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         proposal = _proposal(uow, case_type, proposal_id)
-    proposal.decide(actor, services.clock.now(), approve=approve)  # refuses the proposer, or a decided proposal
-    applied: Mapping[str, Any] | None = None
-    if approve:
-        applied = ACT[case_type](
-            services,
-            CaseCommand(
+        proposal.decide(actor, services.clock.now(), approve=approve)  # refuses the proposer, or a decided proposal
+        applied = None
+        if approve:
+            action = CaseCommand(
                 f"decision:{proposal.id}",
                 actor,
                 proposal.case_id,
                 proposal.action,
                 proposal.payload,
                 expected_version=proposal.case_version,
-            ),
-        )
-
-    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
-        current = _proposal(uow, case_type, proposal_id)
-        current.decide(actor, services.clock.now(), approve=approve)
-        uow.decisions.save(current)
-        return {**proposal_result(current), "case": dict(applied) if applied else None}
+            )
+            applied = APPLY[case_type](services, uow, action)
+        uow.decisions.save(proposal)
+        return {**proposal_result(proposal), "case": applied}
 
     verb = "approve" if approve else "reject"
     return run_command(services, command_id, f"{case_type}:{verb}", {"proposal_id": proposal_id}, handle)
@@ -95,6 +89,18 @@ def list_proposals(
 ) -> list[DecisionProposal]:
     with services.uow() as uow:
         return uow.decisions.page(case_type, status, after, limit)
+
+
+def open_proposals_for(services: Services, case_type: CaseType, case_id: str) -> list[DecisionProposal]:
+    """The proposals on one case still awaiting a second officer (few at any time: they are decided within days)."""
+    found: list[DecisionProposal] = []
+    after: str | None = None
+    while True:
+        page = list_proposals(services, case_type, DecisionStatus.PROPOSED, after, 200)
+        found.extend(p for p in page if p.case_id == case_id)
+        if len(page) < 200:
+            return found
+        after = page[-1].id
 
 
 def get_proposal(services: Services, case_type: CaseType, proposal_id: str) -> DecisionProposal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -94,7 +94,9 @@ def import_arrivals(
 
 
 def _fingerprint(command: RecordArrival) -> dict[str, Any]:
-    return {key: value for key, value in asdict(command).items() if key != "command_id"}
+    # Shallow on purpose: `asdict` deep-copies every person and took a fifth of the time of recording a boat.
+    request = {f.name: getattr(command, f.name) for f in fields(command) if f.name not in {"command_id", "people"}}
+    return request | {"people": [vars(person) for person in command.people]}
 
 
 def _record(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from parity.data import small_boat_days
 from parity.domain.admissions import OPEN as OPEN_ADMISSIONS
 from parity.domain.clocks import ClockRules, DeadlineState
 from parity.domain.ledger import week_start
-from parity.domain.returns import IN_PROCESS
+from parity.domain.returns import IN_PROCESS, ReturnStatus
 from parity.services.context import Services
 
 
@@ -191,3 +192,29 @@ def deadline_board(services: Services, scheme_id: str, *, include_running: bool 
                 if d.state(now) in wanted
             )
     return sorted(rows, key=lambda r: (r.due_at, r.case_id))
+
+
+@dataclass(frozen=True)
+class FlightCost:
+    flight_ref: str
+    people: int
+    costed: int  # people whose transport cost was recorded
+    cost_gbp: Decimal
+
+    @property
+    def per_person(self) -> Decimal | None:
+        return (self.cost_gbp / self.costed).quantize(Decimal("0.01")) if self.costed else None
+
+
+def transfer_costs(services: Services, scheme_id: str) -> list[FlightCost]:
+    """What returns cost the UK (rule 12), per flight, from the costs recorded when transfers were scheduled."""
+    flights: dict[str, list[Decimal | None]] = {}
+    with services.uow() as uow:
+        for case_id in uow.returns.ids_by_status(scheme_id, frozenset({ReturnStatus.RETURNED})):
+            transport = uow.returns.get(case_id).transport
+            if transport is not None:
+                flights.setdefault(transport[0], []).append(transport[1])
+    return [
+        FlightCost(ref, len(costs), sum(c is not None for c in costs), sum((c for c in costs if c), Decimal(0)))
+        for ref, costs in sorted(flights.items())
+    ]

@@ -15,7 +15,8 @@ Each day follows the engine's order (see `engine.py`), with clock times that kee
 - 10:00 a flight (unless cancelled) takes its booked people until the ledger refuses one for the weekly level;
   the others are rebooked on the next flight at 10:30;
 - 11:00-13:30 admissions: yesterday's expressions of interest confirm their location, stage 2 starts (eligibility,
-  invitation: refused while admissions are paused), visa-centre appointments, stage-2 outcomes, entry clearances
+  then a selection round proposed by one actor and approved by another, for the places the ledger releases: none
+  while admissions are paused), visa-centre appointments, stage-2 outcomes, entry clearances
   (largest families first, until the ledger refuses) and, `TRAVEL_DAYS` later, arrivals in the UK;
 - 14:00 readmission requests, oldest first (with the inadmissibility decision on the protection claim); cases past
   the 14-day deadline are closed as expired;
@@ -27,8 +28,9 @@ Differences from the engine, all small where the scenario's capacities are not b
 weeks run Monday to Sunday, as the ledger's do, so the weekly level resets on Mondays rather than every seven days
 from the period start; an admission counts when its entry clearance is issued (the ledger commits the place then,
 and the engine admits then); a case that misses the request deadline leaves detention the next day, once the
-deadline has passed; an invitation refused while admissions are paused delays that family's stage 2, which the
-engine does not model; new expressions of interest join the pool the next day, after confirming their location.
+deadline has passed; a family that a selection round has no place for (or every family, while admissions are
+paused) waits for a later round, delaying its stage 2, which the engine does not model; new expressions of
+interest join the pool the next day, after confirming their location.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from parity.services.cases import (
 from parity.services.context import Services, SettableClock
 from parity.services.intake import PersonInput, RecordArrival, record_arrival
 from parity.services.reports import weekly_ledger
+from parity.services.selection import ApproveProposal, ProposeInvitations, approve_proposal, propose_invitations
 from parity.simulate.engine import ProgressCallback, Trajectories
 from parity.simulate.errors import TwinError
 from parity.simulate.inputs import EngineInputs, resolve
@@ -67,6 +70,8 @@ TWIN_SERIES = ("arrivals", "returns", "admissions")
 PEOPLE_PER_BOAT = 59  # brief §7: about 59 people per boat in 2025
 TRAVEL_DAYS = 3  # assumption: a family travels a few days after its entry clearance is issued (valid 3 months)
 ACTOR = "twin"
+# A selection round is proposed by one person and approved by another (separation of duties, issue 7).
+PROPOSER, APPROVER = "twin-caseworker", "twin-supervisor"
 PLACE = "Dover, Western Jet Foil"  # brief §3: first detentions at Western Jet Foil, Dover
 # Grounds on which France refuses in the twin (brief §2, rule 10), where the scheme lists them.
 FRANCE_REFUSAL_REASONS = ("public_order", "national_security", "public_health", "not_transited_france", "other")
@@ -165,6 +170,18 @@ class _Operator:
     def on_admission(self, case_id: str, action: str, **payload: Any) -> None:
         act_on_admission_case(self.services, CaseCommand(self.command_id(), ACTOR, case_id, action, payload))
 
+    def invite_round(self, scheme_id: str) -> list[str]:
+        """Invite waiting families as in operation: a caseworker proposes a selection round for the places the
+        ledger releases, a supervisor approves it. The case ids invited; none if the ledger refused the round."""
+        try:
+            proposal = propose_invitations(self.services, ProposeInvitations(self.command_id(), scheme_id, PROPOSER))
+            approval = ApproveProposal(self.command_id(), proposal["proposal_id"], APPROVER)
+            approved = approve_proposal(self.services, approval)
+        except LedgerLimitReached:
+            self.refused["invite"] += 1
+            return []
+        return list(approved["approval"]["invited"])
+
     def try_return(self, case_id: str, action: str) -> bool:
         """An action the ledger may refuse (the weekly level); False if it did."""
         return self._ledger_allows(action, lambda: self.on_return(case_id, action))
@@ -230,7 +247,7 @@ class _TwinRun:
         self.pool_submitted = False
         self.unconfirmed: list[_Family] = []
         self.pool: deque[_Family] = deque()  # location confirmed, waiting for stage 2
-        self.awaiting_invitation: deque[_Family] = deque()  # found eligible, invitation refused while paused
+        self.awaiting_invitation: dict[str, _Family] = {}  # found eligible, by case id, in order, not yet invited
         self.appointments: defaultdict[int, list[_Family]] = defaultdict(list)
         self.outcomes: defaultdict[int, list[_Family]] = defaultdict(list)
         self.cleared_families: list[_Family] = []
@@ -440,18 +457,19 @@ class _TwinRun:
             self.confirm_location(family)
 
     def start_stage_two(self, index: int) -> None:
+        """The day's stage-2 checks: families found eligible (those still waiting from earlier days count first),
+        then invited in one selection round, proposed by a caseworker and approved by a supervisor (issue 7)."""
         inputs = self.inputs
         checks = int(self.rng.poisson(inputs.verifications_per_day))
-        while checks > 0 and (self.awaiting_invitation or self.pool):
-            if self.awaiting_invitation:
-                family = self.awaiting_invitation.popleft()
-            else:
-                family = self.pool.popleft()
-                self.op.on_admission(family.case_id, "find_eligible")
-            if not self.op.try_admission(family.case_id, "invite"):
-                self.awaiting_invitation.appendleft(family)  # admissions are paused (rule 21): try again tomorrow
-                return
-            checks -= 1
+        while len(self.awaiting_invitation) < checks and self.pool:
+            family = self.pool.popleft()
+            self.op.on_admission(family.case_id, "find_eligible")
+            self.awaiting_invitation[family.case_id] = family
+        if checks == 0 or not self.awaiting_invitation:
+            return
+        # Refused while admissions are paused or no place is free (rule 21): the families wait for tomorrow's round.
+        for case_id in self.op.invite_round(self.scheme.id):
+            family = self.awaiting_invitation.pop(case_id)
             # Assumption: the visa-centre appointment falls a third of the way through stage 2; the scenario gives
             # only the time from stage 2 to being ready to travel.
             self.appointments[index + inputs.verification_days // 3].append(family)

@@ -9,17 +9,21 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from parity.accounts.records import SessionRecord, TokenRecord, UserRecord
 from parity.accounts.roles import Role
+from parity.protection import FieldCipher
 from parity.services.ports import NotFound
 from parity.store import tables as t
+from parity.store.protected import USERS
 
 
-def _user(row: RowMapping) -> UserRecord:
+def _user(cipher: FieldCipher, stored: RowMapping) -> UserRecord:
+    row = USERS.open(cipher, stored)
     return UserRecord(
         id=row["id"],
         username=row["username"],
         role=Role(row["role"]),
         password_hash=row["password_hash"],
         totp_secret=row["totp_secret"],
+        totp_last_step=row["totp_last_step"],
         disabled=row["disabled"],
         failed_logins=row["failed_logins"],
         locked_until=row["locked_until"],
@@ -27,16 +31,21 @@ def _user(row: RowMapping) -> UserRecord:
     )
 
 
-def _user_columns(user: UserRecord) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "role": user.role.value,
-        "password_hash": user.password_hash,
-        "totp_secret": user.totp_secret,
-        "disabled": user.disabled,
-        "failed_logins": user.failed_logins,
-        "locked_until": user.locked_until,
-    }
+def _user_columns(cipher: FieldCipher, user: UserRecord) -> dict[str, Any]:
+    return USERS.seal(
+        cipher,
+        {
+            "id": user.id,
+            "username": user.username,
+            "role": user.role.value,
+            "password_hash": user.password_hash,
+            "totp_secret": user.totp_secret,
+            "totp_last_step": user.totp_last_step,
+            "disabled": user.disabled,
+            "failed_logins": user.failed_logins,
+            "locked_until": user.locked_until,
+        },
+    )
 
 
 def _token(row: RowMapping) -> TokenRecord:
@@ -53,28 +62,31 @@ def _token(row: RowMapping) -> TokenRecord:
 
 
 class SqlAccountRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
+        self.cipher = cipher
 
     def add_user(self, user: UserRecord) -> None:
-        self.connection.execute(insert(t.users).values(id=user.id, created_at=user.created_at, **_user_columns(user)))
+        self.connection.execute(insert(t.users).values(created_at=user.created_at, **_user_columns(self.cipher, user)))
 
     def user(self, user_id: str) -> UserRecord:
         row = self.connection.execute(select(t.users).where(t.users.c.id == user_id)).mappings().first()
         if row is None:
             raise NotFound(f"no user {user_id}")
-        return _user(row)
+        return _user(self.cipher, row)
 
     def user_named(self, username: str) -> UserRecord | None:
         row = self.connection.execute(select(t.users).where(t.users.c.username == username)).mappings().first()
-        return None if row is None else _user(row)
+        return None if row is None else _user(self.cipher, row)
 
     def users(self) -> list[UserRecord]:
         rows = self.connection.execute(select(t.users).order_by(t.users.c.username)).mappings()
-        return [_user(row) for row in rows]
+        return [_user(self.cipher, row) for row in rows]
 
     def save_user(self, user: UserRecord) -> None:
-        self.connection.execute(update(t.users).where(t.users.c.id == user.id).values(**_user_columns(user)))
+        self.connection.execute(
+            update(t.users).where(t.users.c.id == user.id).values(**_user_columns(self.cipher, user))
+        )
 
     def add_session(self, session: SessionRecord) -> None:
         self.connection.execute(insert(t.user_sessions).values(**vars(session)))

@@ -119,7 +119,7 @@ class SqlUnitOfWork:
         self.notices = SqlSchemeNotices(self.connection)
         self.proposals = SqlSelectionProposalRepository(self.connection)
         self.identity = SqlIdentityRepository(self.connection, self.cipher)
-        self.accounts = SqlAccountRepository(self.connection)
+        self.accounts = SqlAccountRepository(self.connection, self.cipher)
         self.decisions = SqlDecisionProposalRepository(self.connection)
         self.case_listing = SqlCaseListing(self.connection)
         self.audit = SqlAuditLog(self.connection)

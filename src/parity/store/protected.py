@@ -92,7 +92,9 @@ IDENTITY_RECORDS = ProtectedTable(
         "biometric_ref": TEXT,
     },
 )
-PROTECTED_TABLES = (PEOPLE, ADMISSION_MEMBERS, IDENTITY_RECORDS)
+# A TOTP secret is a credential: whoever reads it can pass the second factor.
+USERS = ProtectedTable(t.users, "id", {"totp_secret": TEXT})
+PROTECTED_TABLES = (PEOPLE, ADMISSION_MEMBERS, IDENTITY_RECORDS, USERS)
 
 
 def blind_indexes(cipher: FieldCipher, identity: IdentityClaim) -> dict[str, str | None]:

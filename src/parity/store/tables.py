@@ -299,7 +299,8 @@ users = Table(
     Column("username", String(64), nullable=False, unique=True),
     Column("role", String(32), nullable=False),
     Column("password_hash", String(255), nullable=False),
-    Column("totp_secret", String(64)),
+    Column("totp_secret", Text),  # AES-GCM ciphertext (store/protected.py)
+    Column("totp_last_step", Integer),
     Column("disabled", Boolean, nullable=False),
     Column("failed_logins", Integer, nullable=False),
     Column("locked_until", UtcDateTime),

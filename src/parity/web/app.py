@@ -1,40 +1,57 @@
-"""Putting the web interface on an ASGI app: its pages, its own files and the vendored GOV.UK assets."""
+"""One application for browsers and machines: the REST API with the web interface's pages, files and assets.
+
+The pages reuse the API's sign-in sessions and access checks (`parity.api.security`), so there is one session
+mechanism and one place where scopes are enforced. Addresses outside /api/ that match nothing get a GOV.UK page;
+the API's own addresses keep answering problem+json.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
 from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.params import Depends
-from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
+from parity.api import API_PREFIX, create_app
+from parity.config import Settings
 from parity.services.context import Services
 from parity.web.pages import error_page
+from parity.web.readmission import create_readmission_router
+from parity.web.return_cases import create_return_case_router
 from parity.web.routes import create_web_router
+from parity.web.sign_in import create_sign_in_router
 
 STATIC = Path(str(resources.files("parity.web").joinpath("static")))
 # govuk-frontend's stylesheet asks for its fonts and images at /assets/ (its default $govuk-assets-path).
 GOVUK_ASSETS = STATIC / "vendor" / "govuk-frontend" / "assets"
 
 
-def add_web_interface(app: FastAPI, services: Services, *, dependencies: Sequence[Depends] = ()) -> None:
-    """Serve the pages and their static files from `app` (for the API app, or `create_web_app` alone)."""
-    app.include_router(create_web_router(services, dependencies=dependencies))
+def add_web_interface(app: FastAPI, services: Services) -> None:
+    """Serve the pages and their static files from `app`, an app made by `parity.api.create_app`."""
+    app.include_router(create_sign_in_router(services))
+    app.include_router(create_web_router(services))
+    app.include_router(create_return_case_router(services))
+    app.include_router(create_readmission_router(services))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=GOVUK_ASSETS), name="govuk-assets")
+    problem_for_api = app.exception_handlers[StarletteHTTPException]
 
-
-def create_web_app(services: Services) -> FastAPI:
-    """The web interface on its own, with error pages for addresses that match no page."""
-    app = FastAPI(title="Parity", docs_url=None, redoc_url=None, openapi_url=None)
-    add_web_interface(app, services)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
+    async def http_error(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(f"{API_PREFIX}/"):
+            answered = problem_for_api(request, error)
+            return await answered if inspect.isawaitable(answered) else answered
+        assert isinstance(error, StarletteHTTPException)  # noqa: S101 (registered for this type only)
         return error_page(request, error.status_code, error.headers)
 
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+def create_web_app(services: Services, settings: Settings) -> FastAPI:
+    """The API (/api/v1) and the web interface in one app: what `parity serve` runs."""
+    app = create_app(services, settings)
+    add_web_interface(app, services)
     return app

@@ -67,6 +67,9 @@ def nice_ticks(low: float, high: float, most: int = 6, min_step: float = 1) -> l
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
     first = math.floor(low / step) * step
     last = math.ceil(high / step) * step
+    # The divisions can round past the range (a value like -5e-324 divides to -0.0): step out once more if so.
+    first -= step if first > low else 0
+    last += step if last < high else 0
     count = round((last - first) / step)
     return [first + i * step for i in range(count + 1)]
 

@@ -83,3 +83,55 @@ class Labels:
             "injunction": _("Injunction"),
             "nrm": _("Modern slavery referral (NRM)"),
         }.get(code, code)
+
+    def action(self, code: str) -> str:
+        """An action as the case's timeline records it."""
+        _ = self.gettext
+        return {
+            "detect": _("Detected at intake"),
+            "screen_eligible": _("Screened: eligible"),
+            "screen_ineligible": _("Screened: not eligible"),
+            "detain": _("Detained"),
+            "send_request": _("Readmission request sent"),
+            "escalate_overdue_reply": _("Reply overdue: escalated"),
+            "extend_reply": _("Reply period extended"),
+            "accept": _("Request accepted"),
+            "refuse": _("Request refused"),
+            "schedule_transfer": _("Transfer scheduled"),
+            "cancel_transfer": _("Transfer cancelled"),
+            "complete_transfer": _("Returned"),
+            "record_legal_event": _("Legal event recorded"),
+            "release_to_asylum_route": _("Released to the asylum route"),
+            "record_absconded": _("Absconded"),
+            "expire_request_deadline": _("Request deadline expired"),
+        }.get(code, code)
+
+    def action_button(self, code: str) -> str:
+        """The button that takes an action (a removal is proposed for a second officer to approve)."""
+        _ = self.gettext
+        return {
+            "detain": _("Detain"),
+            "send_request": _("Send the readmission request"),
+            "escalate_overdue_reply": _("Escalate the overdue reply"),
+            "schedule_transfer": _("Propose the transfer"),
+            "cancel_transfer": _("Cancel the transfer"),
+            "complete_transfer": _("Record the return"),
+            "record_legal_event": _("Record a legal event"),
+            "release_to_asylum_route": _("Release to the asylum route"),
+            "record_absconded": _("Record as absconded"),
+            "expire_request_deadline": _("Close: request deadline expired"),
+        }.get(code, code)
+
+    def field(self, code: str) -> str:
+        _ = self.gettext
+        return {
+            "flight_ref": _("Flight reference"),
+            "departs_at": _("Departure"),
+            "kind": _("Kind"),
+            "state": _("State"),
+            "decided_on": _("Decided on"),
+            "evidence": _("Evidence"),
+            "reason": _("Reason"),
+            "reasons": _("Reasons"),
+            "boat_ref": _("Boat"),
+        }.get(code, code)

@@ -20,7 +20,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 
 from parity.api.problems import STATUS_OF_CODE, ProblemError
+from parity.api.security import csrf_token_of, services_of
 from parity.domain.errors import DomainError
+from parity.services.accounts import NotAuthenticated
 from parity.services.context import UnknownScheme
 from parity.services.ports import NotFound
 from parity.web.i18n import LANGUAGE_NAMES, Formats, negotiate, translations
@@ -68,8 +70,13 @@ def formats(request: Request, zone: str = "UTC") -> Formats:
 def render(
     request: Request, template: str, *, zone: str = "UTC", status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    """A page of the service in the reader's language; an explicit choice of language is kept in a cookie."""
+    """A page of the service in the reader's language; an explicit choice of language is kept in a cookie.
+
+    Every page also gets who is signed in (`principal`, for the navigation their role may use), the CSRF token for
+    its forms, and the scheme the navigation links to (the page's, else the first loaded)."""
     lang = language(request)
+    principal = getattr(request.state, "principal", None)
+    nav_scheme = context["scheme"].id if "scheme" in context else next(iter(services_of(request).schemes), None)
     html = (
         environment(lang)
         .get_template(template)
@@ -79,6 +86,10 @@ def render(
             language_links=language_links(request, lang),
             fmt=formats(request, zone),
             labels=Labels(translations(lang).gettext),
+            principal=principal,
+            scopes=frozenset(scope.value for scope in principal.scopes) if principal else frozenset(),
+            csrf_token=csrf_token_of(request) if principal else None,
+            nav_scheme=nav_scheme,
             **context,
         )
     )
@@ -119,6 +130,9 @@ class PageRoute(APIRoute):
             except ProblemError as error:
                 # Refusals by the API's access dependency, `require(...)`: not signed in (401), not allowed (403).
                 return error_page(request, STATUS_OF_CODE.get(error.code, 400), error.headers)
+            except NotAuthenticated:
+                # A session cookie that has expired, ended or belongs to a disabled account.
+                return error_page(request, 401)
             except (PageNotFound, NotFound, UnknownScheme, RequestValidationError, DomainError):
                 # DomainError here is a request the rules refuse, such as a report week not starting on a Monday.
                 return error_page(request, 404)

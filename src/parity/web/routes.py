@@ -1,16 +1,17 @@
-"""The web interface's pages. Each handler reads through a service and renders a template; nothing else."""
+"""The read-only pages: dashboard, deadlines work queue, Joint Committee report. Each handler reads through a
+service and renders a template; nothing else. Each page declares its scope with `require` (parity.api.security)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.params import Depends
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from parity.accounts.roles import Scope
+from parity.api.security import SESSION_COOKIE, require
 from parity.services.committee import committee_report
 from parity.services.context import Services
 from parity.services.reports import deadline_board, scheme_weeks
@@ -24,28 +25,36 @@ QUEUE_PAGE_SIZE = 50
 ODS_MEDIA_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 
-def create_web_router(services: Services, *, dependencies: Sequence[Depends] = ()) -> APIRouter:
-    """The pages, each behind `dependencies` (the composition root passes the access checks once they exist)."""
-    router = APIRouter(route_class=PageRoute, dependencies=list(dependencies), include_in_schema=False)
+LEDGER = [Depends(require(Scope.LEDGER_READ))]
+DEADLINES = [Depends(require(Scope.DEADLINES_READ))]
+REPORTS = [Depends(require(Scope.REPORTS_READ))]
+
+
+def create_web_router(services: Services) -> APIRouter:
+    router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
     def labels(request: Request) -> Labels:
         return Labels(translations(language(request)).gettext)
 
     @router.get("/", name="home")
     async def home(request: Request) -> Response:
+        """The dashboard (every role may read the ledger); the sign-in page for someone not signed in."""
+        query = f"?{request.url.query}" if request.url.query else ""  # keeps ?lang=
+        if SESSION_COOKIE not in request.cookies:
+            return RedirectResponse(request.url_for("sign_in").path + query, status_code=303)
         first = next(iter(services.schemes), None)
         if first is None:
             raise PageNotFound("no scheme is loaded")
-        return RedirectResponse(request.url_for("dashboard", scheme_id=first).path, status_code=303)
+        return RedirectResponse(request.url_for("dashboard", scheme_id=first).path + query, status_code=303)
 
-    @router.get("/schemes/{scheme_id}/dashboard", name="dashboard")
+    @router.get("/schemes/{scheme_id}/dashboard", name="dashboard", dependencies=LEDGER)
     async def dashboard(request: Request, scheme_id: str) -> Response:
         scheme = services.scheme(scheme_id)
         fmt = formats(request, scheme.timezone)
         figures = build_dashboard(services, scheme_id, fmt, labels(request).gettext)
         return render(request, "dashboard.html", zone=scheme.timezone, scheme=scheme, dashboard=figures)
 
-    @router.get("/schemes/{scheme_id}/deadlines", name="deadlines")
+    @router.get("/schemes/{scheme_id}/deadlines", name="deadline_queue", dependencies=DEADLINES)
     async def deadlines(
         request: Request,
         scheme_id: str,
@@ -72,7 +81,7 @@ def create_web_router(services: Services, *, dependencies: Sequence[Depends] = (
             now=services.clock.now(),
         )
 
-    @router.get("/schemes/{scheme_id}/committee", name="committee_latest")
+    @router.get("/schemes/{scheme_id}/committee", name="committee_latest", dependencies=REPORTS)
     async def committee_latest(request: Request, scheme_id: str, week: date | None = None) -> Response:
         """The week chosen in the form; by default the week just ended, which the committee meets on."""
         weeks = scheme_weeks(services, scheme_id)
@@ -80,17 +89,17 @@ def create_web_router(services: Services, *, dependencies: Sequence[Depends] = (
         query = f"?lang={request.query_params['lang']}" if "lang" in request.query_params else ""
         return RedirectResponse(_week_path(request, scheme_id, chosen) + query, status_code=303)
 
-    @router.get("/schemes/{scheme_id}/committee/{week}.csv", name="committee_csv")
+    @router.get("/schemes/{scheme_id}/committee/{week}.csv", name="committee_csv", dependencies=REPORTS)
     async def committee_csv(request: Request, scheme_id: str, week: date) -> Response:
         tables = committee_tables(committee_report(services, scheme_id, week), labels(request))
         return _download(to_csv(tables).encode("utf-8-sig"), "text/csv; charset=utf-8", scheme_id, week, "csv")
 
-    @router.get("/schemes/{scheme_id}/committee/{week}.ods", name="committee_ods")
+    @router.get("/schemes/{scheme_id}/committee/{week}.ods", name="committee_ods", dependencies=REPORTS)
     async def committee_ods(request: Request, scheme_id: str, week: date) -> Response:
         tables = committee_tables(committee_report(services, scheme_id, week), labels(request))
         return _download(to_ods(tables), ODS_MEDIA_TYPE, scheme_id, week, "ods")
 
-    @router.get("/schemes/{scheme_id}/committee/{week}", name="committee")
+    @router.get("/schemes/{scheme_id}/committee/{week}", name="committee", dependencies=REPORTS)
     async def committee(request: Request, scheme_id: str, week: date) -> Response:
         scheme = services.scheme(scheme_id)
         weeks = scheme_weeks(services, scheme_id)

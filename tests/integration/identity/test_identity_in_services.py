@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from tests.builders import person_input
+from tests.builders import record_boat
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.errors import InvalidCommand, NotEligible
@@ -20,7 +20,6 @@ from parity.services.applications import ApplicantInput, SubmitExpressionOfInter
 from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
 from parity.services.context import Services, SettableClock
 from parity.services.identity import DecideIdentityMatch, decide_identity_match, identity_flags
-from parity.services.intake import RecordArrival, record_arrival
 
 HOSSEIN = {"given_names": "Hossein", "family_name": "Rezaei", "nationality": "IRN", "date_of_birth": date(1994, 3, 17)}
 
@@ -32,19 +31,7 @@ def matching(services: Services) -> Services:
 
 
 def arrive(services: Services, command_id: str, *people: dict[str, Any]) -> list[dict[str, Any]]:
-    result = record_arrival(
-        services,
-        RecordArrival(
-            command_id,
-            "officer",
-            "uk-fr-2025",
-            f"SB-{command_id}",
-            services.clock.now() - timedelta(hours=4),
-            "Dover",
-            tuple(person_input(**person) for person in people),
-        ),
-    )
-    return list(result["cases"])
+    return list(record_boat(services, command_id, *people, at=services.clock.now() - timedelta(hours=4))["cases"])
 
 
 def return_to_france(services: Services, clock: SettableClock, case_id: str) -> None:

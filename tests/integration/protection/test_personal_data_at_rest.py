@@ -10,10 +10,12 @@ from sqlalchemy import Engine, insert, select, text, update
 from tests.builders import utc
 from tests.personal_data_support import PLAINTEXT, YONAS, apply_as_family, arrive_people, raw_cells
 
+from parity.accounts.roles import Role
 from parity.bootstrap import database
 from parity.domain.identity_links import RecordSource
 from parity.domain.people import IdentityDocument
 from parity.protection import FieldCipher, Keyring, TamperedValue, UnknownKey
+from parity.services.accounts import create_user
 from parity.services.context import Services, SettableClock
 from parity.store import tables
 from parity.store.database import SqlUnitOfWorkFactory
@@ -127,3 +129,15 @@ def test_anonymised_identity_records_no_longer_fill_the_matcher(services: Servic
     with services.uow() as uow:
         assert [p.record.record_id for p in uow.identity.all_people()] == [other]
         assert uow.personal_data.held_record(person_id).anonymised_at == utc(2027, 3, 3)  # type: ignore[union-attr]
+
+
+def test_a_users_second_factor_secret_is_ciphertext_at_rest(services: Services, engine: Engine) -> None:
+    created = create_user(services, "create-amira", "amira.k", Role.UK_CASEWORKER, "correct horse battery 42")
+    assert created.totp_secret
+    with engine.connect() as connection:
+        stored = connection.execute(select(tables.users.c.totp_secret)).scalar_one()
+    assert created.totp_secret not in stored
+    with services.uow() as uow:
+        user = uow.accounts.user_named("amira.k")
+    assert user is not None
+    assert user.totp_secret == created.totp_secret

@@ -1,15 +1,23 @@
-"""The web app over a seeded SQLite file, called in-process (no browser)."""
+"""The app (API + pages) over a seeded SQLite file, called in-process (no browser), with one account per role."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.api_support import PASSWORD, Account, make_account, totp_now
 from tests.web_seed import Seeded, seeded_services
 
-from parity.services.context import Services
+from parity.accounts import credentials
+from parity.accounts.roles import Role
+from parity.api.security import SignInThrottle
+from parity.config import Settings
+from parity.services.context import Services, SettableClock
 from parity.web import create_web_app
 
 
@@ -20,7 +28,52 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Services, Seeded]:
     return services, ids
 
 
+@pytest.fixture(scope="module")
+def app(seeded: tuple[Services, Seeded]) -> FastAPI:
+    app = create_web_app(seeded[0], Settings(database_url="sqlite://", schemes=()))
+    app.state.sign_in_throttle = SignInThrottle(limit=10_000)  # many sign-ins from one address in these tests
+    return app
+
+
+@pytest.fixture(scope="module")
+def accounts(seeded: tuple[Services, Seeded]) -> dict[Role, Account]:
+    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(credentials, "_hasher", fast)
+        return {role: make_account(seeded[0], role) for role in Role}
+
+
+def https_client(app: FastAPI) -> TestClient:
+    # https: the session cookie is Secure, and is sent back over HTTPS only
+    return TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+
+
 @pytest.fixture
-def client(seeded: tuple[Services, Seeded]) -> Iterator[TestClient]:
-    with TestClient(create_web_app(seeded[0])) as client:
-        yield client
+def signed_in(
+    app: FastAPI, seeded: tuple[Services, Seeded], accounts: dict[Role, Account]
+) -> Iterator[Callable[[Role], TestClient]]:
+    """A client signed in through the sign-in page as the account of a role."""
+    clients: list[TestClient] = []
+
+    def sign_in_as(role: Role) -> TestClient:
+        account = accounts[role]
+        client = https_client(app)
+        clients.append(client)
+        clock = seeded[0].clock
+        assert isinstance(clock, SettableClock)
+        clock.current += timedelta(seconds=30)  # a code is accepted once only: each sign-in needs a fresh one
+        code = totp_now(seeded[0], account) if account.totp_secret else ""
+        form = {"username": account.username, "password": PASSWORD, "totp": code}
+        response = client.post("/sign-in", data=form, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        return client
+
+    yield sign_in_as
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def client(signed_in: Callable[[Role], TestClient]) -> TestClient:
+    """A supervisor: every read-only page is open to them."""
+    return signed_in(Role.UK_SUPERVISOR)

@@ -8,16 +8,13 @@ import re
 from datetime import date
 
 import pytest
-from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from odf.opendocument import load
 from odf.table import Table, TableCell, TableRow
 from tests.web_seed import SCHEME, Seeded
 
-from parity.api.problems import ProblemError
 from parity.data import small_boat_days
 from parity.services.context import Services
-from parity.web import add_web_interface
 
 NARROW_NBSP = "\u202f"  # French thousands separator (CLDR)
 
@@ -31,7 +28,7 @@ def week_arrivals(first: date) -> int:
     return sum(day.people for day in small_boat_days(first, date(first.year, first.month, first.day + 6)))
 
 
-def test_home_opens_the_dashboard_of_the_first_scheme(client: TestClient) -> None:
+def test_home_opens_the_dashboard_of_the_first_scheme_once_signed_in(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.url.path == f"/schemes/{SCHEME}/dashboard"
@@ -180,20 +177,3 @@ def test_a_failure_gives_a_plain_error_page_and_no_details(
     assert "secret detail" not in response.text
     assert "Traceback" not in response.text
     assert "/schemes/{scheme_id}/deadlines" in caplog.text  # the route, not the address that was asked for
-
-
-@pytest.mark.parametrize(
-    ("code", "status", "words"),
-    [("not_authenticated", 401, "Vous devez vous connecter"), ("forbidden", 403, "Vous ne pouvez pas voir cette page")],
-)
-def test_a_refusal_by_the_access_dependency_gets_its_own_page(
-    seeded: tuple[Services, Seeded], code: str, status: int, words: str
-) -> None:
-    def refuse() -> None:
-        raise ProblemError(code, "refused")
-
-    app = FastAPI()
-    add_web_interface(app, seeded[0], dependencies=[Depends(refuse)])
-    response = TestClient(app).get(f"/schemes/{SCHEME}/dashboard?lang=fr")
-    assert response.status_code == status
-    assert words in response.text

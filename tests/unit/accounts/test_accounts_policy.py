@@ -71,9 +71,12 @@ def test_short_passwords_are_refused_with_the_reason() -> None:
 
 def test_totp_accepts_the_current_step_and_its_neighbours_only() -> None:
     secret = credentials.new_totp_secret()
-    assert credentials.verify_totp(secret, credentials.totp_code(secret, NOW), NOW)
-    assert credentials.verify_totp(secret, credentials.totp_code(secret, NOW - timedelta(seconds=30)), NOW)
-    assert not credentials.verify_totp(secret, credentials.totp_code(secret, NOW - timedelta(minutes=5)), NOW)
+    now_step = credentials.totp_step(secret, credentials.totp_code(secret, NOW), NOW)
+    assert now_step is not None
+    assert (
+        credentials.totp_step(secret, credentials.totp_code(secret, NOW - timedelta(seconds=30)), NOW) == now_step - 1
+    )
+    assert credentials.totp_step(secret, credentials.totp_code(secret, NOW - timedelta(minutes=5)), NOW) is None
     assert credentials.totp_uri(secret, "a.user").startswith("otpauth://totp/Parity:a.user?secret=")
 
 

@@ -117,12 +117,9 @@ def act_on_return(
     key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Take one action on a return case. If-Match is required; a removal is proposed instead (…/proposals)."""
-    _refuse_decisions(CaseType.RETURN, body.action, case_id)
-    version = expected_version(if_match)
-    command = CaseCommand(command_id(principal, key), principal.user_id, case_id, body.action, body.payload, version)
-    result = act_on_return_case(services_of(request), command)
-    set_etag(response, result["version"])
-    return dict(result)
+    return _take_action(
+        CaseType.RETURN, case_id, body, request, response, principal=principal, if_match=if_match, key=key
+    )
 
 
 @router.post(
@@ -196,10 +193,27 @@ def act_on_admission(
     key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Take one action on an admission case. If-Match is required; a grant or refusal is proposed instead."""
-    _refuse_decisions(CaseType.ADMISSION, body.action, case_id)
+    return _take_action(
+        CaseType.ADMISSION, case_id, body, request, response, principal=principal, if_match=if_match, key=key
+    )
+
+
+def _take_action(
+    case_type: CaseType,
+    case_id: str,
+    body: CaseActionIn,
+    request: Request,
+    response: Response,
+    *,
+    principal: Principal,
+    if_match: str | None,
+    key: str | None,
+) -> dict[str, Any]:
+    _refuse_decisions(case_type, body.action, case_id)
     version = expected_version(if_match)
     command = CaseCommand(command_id(principal, key), principal.user_id, case_id, body.action, body.payload, version)
-    result = act_on_admission_case(services_of(request), command)
+    act = act_on_return_case if case_type is CaseType.RETURN else act_on_admission_case
+    result = act(services_of(request), command)
     set_etag(response, result["version"])
     return dict(result)
 

@@ -10,8 +10,8 @@ from parity.accounts import credentials
 from parity.accounts.roles import Principal
 from parity.api.http import documented
 from parity.api.schemas import SessionOut, SignIn
-from parity.api.security import SESSION_COOKIE, require, services_of
-from parity.services.accounts import SESSION_LIFETIME, sign_in, sign_out
+from parity.api.security import SESSION_COOKIE, clear_session_cookie, require, services_of, set_session_cookie
+from parity.services.accounts import sign_in, sign_out
 
 router = APIRouter(prefix="/session", tags=["session"])
 SESSION_EXAMPLE = SessionOut.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]
@@ -23,15 +23,7 @@ def create_session(body: SignIn, request: Request, response: Response) -> Sessio
     client = request.client.host if request.client else "unknown"
     request.app.state.sign_in_throttle.check(client)
     signed = sign_in(services_of(request), body.username, body.password, body.totp)
-    response.set_cookie(
-        SESSION_COOKIE,
-        signed.session_secret,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
-        secure=request.app.state.settings.cookie_secure,
-        httponly=True,
-        samesite="strict",
-        path="/",
-    )
+    set_session_cookie(request, response, signed)
     principal = signed.principal
     return SessionOut(
         user_id=principal.user_id,
@@ -65,5 +57,5 @@ def delete_session(request: Request, _principal: Annotated[Principal, Depends(re
     if secret:
         sign_out(services_of(request), secret)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/", secure=request.app.state.settings.cookie_secure, httponly=True)
+    clear_session_cookie(request, response)
     return response

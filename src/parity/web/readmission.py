@@ -1,0 +1,94 @@
+"""The readmitting state's pages (treaty Art. 16; brief §10 rule 25): requests awaiting an answer, each shown in
+the API's minimised view, and the answer: accept, or refuse with one of the scheme's reasons. Nothing else."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from parity.accounts.roles import Principal, Scope
+from parity.api.http import audit_read
+from parity.api.routers.readmission import ANSWERS
+from parity.api.security import require
+from parity.domain.errors import DomainError
+from parity.services.case_views import list_readmission_requests, readmission_request
+from parity.services.cases import CaseCommand, act_on_return_case
+from parity.services.context import Services, StaleVersion
+from parity.web.forms import FormErrors
+from parity.web.i18n import translations
+from parity.web.pages import PageRoute, language, render
+from parity.web.return_cases import PAGE_SIZE, stale
+
+READ = [Depends(require(Scope.READMISSION_READ))]
+Answering = Annotated[Principal, Depends(require(Scope.READMISSION_ANSWER))]
+
+
+def create_readmission_router(services: Services) -> APIRouter:
+    router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+    @router.get("/readmission-requests", name="readmission_requests", dependencies=READ)
+    def requests(request: Request, after: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+        page = list_readmission_requests(services, None, after, PAGE_SIZE)
+        return render(request, "readmission_requests.html", page=page, active="readmission")
+
+    @router.get("/readmission-requests/{case_id}", name="readmission_request", dependencies=READ)
+    def one_request(request: Request, case_id: str) -> Response:
+        return _page(services, request, case_id, FormErrors(), {})
+
+    @router.post("/readmission-requests/{case_id}/answer", name="answer_readmission")
+    async def answer(request: Request, case_id: str, principal: Answering) -> Response:
+        form = await request.form()
+        _ = translations(language(request)).gettext
+        typed = {k: str(v) for k, v in form.items()}
+        errors = FormErrors()
+        choice, reason = typed.get("answer", ""), typed.get("reason", "")
+        view = readmission_request(services, case_id)  # 404 unless the case awaits an answer
+        if choice not in {"accept", "refuse"}:
+            errors.add("answer", _("Choose whether to accept or refuse the request"))
+        elif choice == "refuse" and reason not in view.refusal_reasons:
+            errors.add("reason", _("Choose the reason for refusing"))
+        version = int(typed["version"]) if typed.get("version", "").isdigit() else None
+        if not errors:
+            payload = {"reason": reason} if choice == "refuse" else {}
+            key = f"{principal.user_id}:web:{typed.get('command_key') or uuid.uuid4()}"
+            try:
+                act_on_return_case(
+                    services, CaseCommand(key, principal.user_id, case_id, ANSWERS[choice], payload, version)
+                )
+            except StaleVersion:
+                errors.add("answer", stale(_))
+            except DomainError as refused:
+                errors.add("answer", _("The answer was refused: %(reason)s") % {"reason": str(refused)})
+        if errors:
+            return _page(services, request, case_id, errors, typed, status_code=409)
+        return RedirectResponse(request.url_for("readmission_requests").path + "?answered=1", status_code=303)
+
+    return router
+
+
+def _page(
+    services: Services,
+    request: Request,
+    case_id: str,
+    errors: FormErrors,
+    typed: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Response:
+    view = readmission_request(services, case_id)
+    audit_read(request, "readmission_request:read", [case_id, view.person.person_id])
+    return render(
+        request,
+        "readmission_request.html",
+        zone=services.scheme(view.scheme_id).timezone,
+        status_code=status_code,
+        view=view,
+        errors=errors,
+        typed=typed,
+        command_key=uuid.uuid4().hex,
+        may_answer=request.state.principal.has(Scope.READMISSION_ANSWER),
+        active="readmission",
+    )

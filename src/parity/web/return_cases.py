@@ -1,0 +1,197 @@
+"""Return cases in the browser: the list, the case page, its actions as forms, and decisions by a second officer.
+
+The forms call the same use cases as the API (services.cases, services.decisions) with the case version the page
+was drawn from, so a form left open while someone else changed the case is refused with a clear message. A removal
+(`schedule_transfer`) is proposed, never taken directly, and approved by another supervisor (separation of duties).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from parity.accounts.roles import Principal, Scope
+from parity.api.http import audit_read
+from parity.api.security import require
+from parity.domain.decisions import CaseType, needs_approval
+from parity.domain.errors import DomainError
+from parity.domain.returns import ReturnStatus
+from parity.services.case_views import CaseQuery, list_return_cases, return_case_file, transfer_blockers
+from parity.services.cases import CaseCommand, act_on_return_case
+from parity.services.context import Services, StaleVersion
+from parity.services.decisions import ProposeDecision, decide, open_proposals_for, propose_decision
+from parity.web.forms import FormErrors
+from parity.web.i18n import translations
+from parity.web.labels import Labels
+from parity.web.pages import PageRoute, language, render
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ActionField:
+    name: str
+    kind: str = "text"  # "text", "date" (YYYY-MM-DD) or "datetime" (local time in the scheme's zone)
+
+
+# The actions a UK officer takes from the case page, with what each one needs. The readmitting state's answers
+# (accept, refuse, extend_reply) are on its own pages; identity decisions and re-crossing flags stay with the API.
+OFFERED: dict[str, tuple[ActionField, ...]] = {
+    "detain": (),
+    "send_request": (),
+    "escalate_overdue_reply": (),
+    "schedule_transfer": (ActionField("flight_ref"), ActionField("departs_at", "datetime")),
+    "cancel_transfer": (),
+    "complete_transfer": (),
+    "record_legal_event": (
+        ActionField("kind"),
+        ActionField("state"),
+        ActionField("decided_on", "date"),
+        ActionField("evidence"),
+    ),
+    "release_to_asylum_route": (ActionField("reason"),),
+    "record_absconded": (),
+    "expire_request_deadline": (),
+}
+READ_CASE = [Depends(require(Scope.RETURNS_READ, Scope.PERSONAL_DATA_READ))]
+Acting = Annotated[Principal, Depends(require(Scope.RETURNS_ACT))]
+Approving = Annotated[Principal, Depends(require(Scope.RETURNS_APPROVE))]
+
+
+def create_return_case_router(services: Services) -> APIRouter:
+    router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+    @router.get("/return-cases", name="return_case_list", dependencies=[Depends(require(Scope.RETURNS_READ))])
+    async def return_cases(
+        request: Request,
+        status: Annotated[ReturnStatus | None, Query()] = None,
+        after: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> Response:
+        statuses = frozenset({status.value}) if status else frozenset()
+        page = list_return_cases(services, CaseQuery(None, statuses, None, after, PAGE_SIZE))
+        return render(
+            request, "return_cases.html", page=page, status=status, statuses=list(ReturnStatus), active="returns"
+        )
+
+    @router.get("/return-cases/{case_id}", name="return_case_page", dependencies=READ_CASE)
+    def return_case(request: Request, case_id: str) -> Response:
+        return _case_page(services, request, case_id, FormErrors(), {})
+
+    @router.post("/return-cases/{case_id}/actions", name="return_case_action")
+    async def act(request: Request, case_id: str, principal: Acting) -> Response:
+        form = await request.form()
+        _ = translations(language(request)).gettext
+        action = str(form.get("action", ""))
+        errors = FormErrors()
+        if action not in OFFERED:
+            errors.add("case-actions", _("Choose an action this page offers"))
+            return _case_page(services, request, case_id, errors, form, status_code=422)
+        payload = _payload(services, case_id, action, form, errors, _)
+        version = _version(form)
+        key = f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
+        if not errors:
+            try:
+                if needs_approval(CaseType.RETURN, action):
+                    command = ProposeDecision(
+                        key, principal.user_id, CaseType.RETURN, case_id, action, payload, version
+                    )
+                    propose_decision(services, command)
+                else:
+                    act_on_return_case(services, CaseCommand(key, principal.user_id, case_id, action, payload, version))
+            except StaleVersion:
+                errors.add("case-actions", stale(_))
+            except DomainError as refused:
+                errors.add("case-actions", _("The case's rules refused this: %(reason)s") % {"reason": str(refused)})
+        if errors:
+            return _case_page(services, request, case_id, errors, form, status_code=409)
+        return RedirectResponse(request.url_for("return_case_page", case_id=case_id).path, status_code=303)
+
+    @router.post("/return-proposals/{proposal_id}/{verb}", name="decide_return_proposal")
+    async def decide_proposal(request: Request, proposal_id: str, verb: str, principal: Approving) -> Response:
+        form = await request.form()
+        case_id = str(form.get("case_id", ""))
+        if verb not in {"approve", "reject"} or not case_id:
+            return _case_page(services, request, case_id, FormErrors(), {}, status_code=404)
+        _ = translations(language(request)).gettext
+        errors = FormErrors()
+        key = f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
+        try:
+            decide(services, key, principal.user_id, CaseType.RETURN, proposal_id, approve=verb == "approve")
+        except StaleVersion:
+            errors.add("proposals", stale(_))
+        except DomainError as refused:
+            errors.add("proposals", _("This decision was refused: %(reason)s") % {"reason": str(refused)})
+        if errors:
+            return _case_page(services, request, case_id, errors, {}, status_code=409)
+        return RedirectResponse(request.url_for("return_case_page", case_id=case_id).path, status_code=303)
+
+    return router
+
+
+def stale(_: Any) -> str:
+    return str(_("Someone changed this case after you opened it. Check what changed below, then try again."))
+
+
+def _case_page(
+    services: Services,
+    request: Request,
+    case_id: str,
+    errors: FormErrors,
+    typed: Mapping[str, Any] | FormData,
+    *,
+    status_code: int = 200,
+) -> Response:
+    found = return_case_file(services, case_id)
+    audit_read(request, "return_case:read", [case_id, found.person.person_id])
+    principal: Principal = request.state.principal
+    may_act = principal.has(Scope.RETURNS_ACT)
+    return render(
+        request,
+        "return_case.html",
+        zone=services.scheme(found.scheme_id).timezone,
+        status_code=status_code,
+        case=found,
+        blockers=transfer_blockers(services, case_id),
+        proposals=open_proposals_for(services, CaseType.RETURN, case_id),
+        actions={a: OFFERED[a] for a in found.allowed_actions if a in OFFERED} if may_act else {},
+        may_approve=principal.has(Scope.RETURNS_APPROVE),
+        errors=errors,
+        typed={k: str(v) for k, v in typed.items()},
+        command_key=uuid.uuid4().hex,
+        now=services.clock.now(),
+        active="returns",
+    )
+
+
+def _version(form: FormData) -> int | None:
+    raw = str(form.get("version", ""))
+    return int(raw) if raw.isdigit() else None
+
+
+def _payload(
+    services: Services, case_id: str, action: str, form: FormData, errors: FormErrors, _: Any
+) -> dict[str, Any]:
+    """The action's fields from the form; a local date and time is read in the scheme's zone."""
+    payload: dict[str, Any] = {}
+    labels = Labels(_)
+    zone = ZoneInfo(services.scheme(return_case_file(services, case_id).scheme_id).timezone)
+    for field in OFFERED[action]:
+        raw = str(form.get(f"{action}.{field.name}", "")).strip()
+        if not raw:
+            errors.add(f"{action}.{field.name}", _("Enter the %(field)s") % {"field": labels.field(field.name).lower()})
+        elif field.kind == "datetime":
+            try:
+                payload[field.name] = datetime.fromisoformat(raw).replace(tzinfo=zone).isoformat()
+            except ValueError:
+                errors.add(f"{action}.{field.name}", _("Enter a date and time like 2025-09-08 09:30"))
+        else:
+            payload[field.name] = raw
+    return payload

@@ -1,0 +1,103 @@
+"""Signing in (username, password, then the second-factor code) and out, with the API's sessions and throttles.
+
+The page posts a plain HTML form, so it works without JavaScript. A refusal never says which of the three was
+wrong (services.accounts); a locked account is told when it may try again.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from parity.accounts.roles import Principal
+from parity.api.problems import ProblemError
+from parity.api.security import SESSION_COOKIE, clear_session_cookie, require, services_of, set_session_cookie
+from parity.services.accounts import AccountLocked, AuthenticationFailed, sign_in, sign_out
+from parity.services.context import Services
+from parity.web.forms import FormErrors
+from parity.web.i18n import translations
+from parity.web.pages import PageRoute, formats, language, render
+
+FIELDS = ("username", "password", "totp")
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path of this site only (never `//elsewhere` or `https://elsewhere`)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def create_sign_in_router(services: Services) -> APIRouter:
+    router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+    @router.get("/sign-in", name="sign_in")
+    async def sign_in_page(request: Request, next: str = "/") -> Response:
+        return _page(request, safe_next(next), FormErrors(), {})
+
+    @router.post("/sign-in")
+    def sign_in_submit(
+        request: Request,
+        username: Annotated[str, Form(max_length=64)] = "",
+        password: Annotated[str, Form(max_length=1024)] = "",
+        totp: Annotated[str, Form(max_length=10)] = "",
+        next: Annotated[str, Form(max_length=2000)] = "/",
+    ) -> Response:
+        _ = translations(language(request)).gettext
+        errors = FormErrors()
+        username = username.strip().lower()
+        if not username:
+            errors.add("username", _("Enter your username"))
+        if not password:
+            errors.add("password", _("Enter your password"))
+        # The code is not checked for presence here: a role without a second factor signs in without one, and a
+        # missing code where one is needed is refused like any wrong one (never saying which part was wrong).
+        if not errors:
+            try:
+                client = request.client.host if request.client else "unknown"
+                request.app.state.sign_in_throttle.check(client)
+                signed = sign_in(services, username, password, totp.replace(" ", "") or None)
+            except AccountLocked as locked:
+                until = formats(request, _service_zone(services)).date_time(locked.until)
+                message = _("Too many failed attempts: this account is locked until %(time)s")
+                errors.add("username", message % {"time": until})
+            except AuthenticationFailed:
+                errors.add("username", _("The username, password or code is not right. Check them and try again"))
+            except ProblemError:  # the per-address throttle
+                errors.add("username", _("Too many attempts from this computer: wait a minute and try again"))
+            else:
+                response = RedirectResponse(safe_next(next), status_code=303)
+                set_session_cookie(request, response, signed)
+                return response
+        return _page(request, safe_next(next), errors, {"username": username}, status_code=400)
+
+    @router.post("/sign-out", name="sign_out")
+    def sign_out_submit(request: Request, _principal: Annotated[Principal, Depends(require())]) -> Response:
+        sign_out(services_of(request), request.cookies[SESSION_COOKIE])
+        response = RedirectResponse(request.url_for("sign_in").path + "?signed_out=1", status_code=303)
+        clear_session_cookie(request, response)
+        return response
+
+    return router
+
+
+def _page(
+    request: Request, target: str, errors: FormErrors, values: dict[str, str], status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "sign_in.html",
+        status_code=status_code,
+        next=target,
+        errors=errors,
+        values=values,
+        signed_out="signed_out" in request.query_params,
+    )
+
+
+def _service_zone(services: Services) -> str:
+    """Times on the sign-in page, before anyone has chosen a scheme, are in the first loaded scheme's zone."""
+    first = next(iter(services.schemes.values()), None)
+    return first.timezone if first else "UTC"

@@ -1,0 +1,140 @@
+"""Signing in and out through the pages, what each role sees, and clear pages for refusals and ended sessions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from tests.api_support import PASSWORD, Account, make_account, totp_now
+from tests.web_seed import SCHEME, Seeded
+
+from parity.accounts.roles import Role
+from parity.services.context import Services, SettableClock
+
+from .conftest import https_client
+
+SignIn = Callable[[Role], TestClient]
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in_or_told_to(app: FastAPI) -> None:
+    anonymous = https_client(app)
+    home = anonymous.get("/", follow_redirects=False)
+    assert (home.status_code, home.headers["location"]) == (303, "/sign-in")
+    page = anonymous.get(f"/schemes/{SCHEME}/deadlines?lang=fr")
+    assert page.status_code == 401
+    assert "Vous devez vous connecter" in page.text
+    assert f"/sign-in?next=/schemes/{SCHEME}/deadlines" in page.text.replace("%2F", "/")
+
+
+def test_sign_in_refused_shows_the_error_summary_and_keeps_the_username(app: FastAPI, accounts: dict) -> None:
+    account: Account = accounts[Role.UK_CASEWORKER]
+    response = https_client(app).post(
+        "/sign-in", data={"username": account.username, "password": PASSWORD, "totp": "000000"}
+    )
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert "The username, password or code is not right" in response.text
+    assert f'value="{account.username}"' in response.text
+    assert "parity_session" not in response.headers.get("set-cookie", "")
+
+
+def test_an_empty_field_is_named_next_to_it(app: FastAPI) -> None:
+    response = https_client(app).post("/sign-in?lang=fr", data={"username": "x", "password": "", "totp": ""})
+    assert response.status_code == 400
+    assert 'href="#password"' in response.text
+    assert "Saisissez votre mot de passe" in response.text
+
+
+def test_five_failures_lock_the_account_and_say_until_when(app: FastAPI, seeded: tuple[Services, Seeded]) -> None:
+    account = make_account(seeded[0], Role.ANALYST)
+    client = https_client(app)
+    for _ in range(5):
+        client.post("/sign-in", data={"username": account.username, "password": "wrong password!", "totp": "1"})
+    response = client.post("/sign-in", data={"username": account.username, "password": PASSWORD, "totp": "1"})
+    assert "this account is locked until" in response.text
+
+
+def test_after_sign_in_the_page_asked_for_opens(app: FastAPI, seeded: tuple[Services, Seeded]) -> None:
+    account = make_account(seeded[0], Role.UK_CASEWORKER)
+    form = {
+        "username": account.username,
+        "password": PASSWORD,
+        "totp": totp_now(seeded[0], account),
+        "next": f"/schemes/{SCHEME}/deadlines",
+    }
+    response = https_client(app).post("/sign-in", data=form, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, f"/schemes/{SCHEME}/deadlines")
+    cookie = response.headers["set-cookie"]
+    for attribute in ("HttpOnly", "Secure", "SameSite=strict"):
+        assert attribute in cookie
+
+
+def test_only_paths_of_this_site_are_followed_after_sign_in(app: FastAPI) -> None:
+    for target in ("//evil.example/", "https://evil.example/"):
+        page = https_client(app).get(f"/sign-in?next={target}")
+        assert 'name="next" value="/"' in page.text
+
+
+def test_each_role_sees_only_the_pages_it_may_use(signed_in: SignIn) -> None:
+    navigation = {
+        Role.UK_CASEWORKER: {"Deadlines", "Return cases"},
+        Role.FR_LIAISON: {"Readmission requests"},
+        Role.COMMITTEE_MEMBER: {"Joint Committee report"},
+    }
+    every = {"Deadlines", "Return cases", "Readmission requests", "Joint Committee report"}
+    for role, shown in navigation.items():
+        html = signed_in(role).get(f"/schemes/{SCHEME}/dashboard?lang=en").text
+        links = set(re.findall(r'class="govuk-service-navigation__link"[^>]*>\s*([^<]+?)\s*<', html))
+        assert links & every == shown, role
+        targets = re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', html)
+        assert targets
+        assert [t for t in targets if t.startswith("/api/")] == []  # pages, never the API's JSON
+
+
+def test_a_page_beyond_the_role_gives_a_clear_forbidden_page(signed_in: SignIn) -> None:
+    response = signed_in(Role.COMMITTEE_MEMBER).get(f"/schemes/{SCHEME}/deadlines?lang=en")
+    assert response.status_code == 403
+    assert "You cannot see this page" in response.text
+    liaison = signed_in(Role.FR_LIAISON)
+    assert liaison.get("/return-cases").status_code == 403
+
+
+def test_an_expired_session_gives_the_sign_in_page_not_an_error(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    client = signed_in(Role.UK_SUPERVISOR)
+    clock = seeded[0].clock
+    assert isinstance(clock, SettableClock)
+    before = clock.current
+    clock.current = before + timedelta(minutes=31)
+    try:
+        response = client.get(f"/schemes/{SCHEME}/dashboard?lang=en")
+    finally:
+        clock.current = before
+    assert response.status_code == 401
+    assert "You need to sign in" in response.text
+
+
+def test_sign_out_needs_the_forms_csrf_token_and_ends_the_session(signed_in: SignIn) -> None:
+    client = signed_in(Role.UK_SUPERVISOR)
+    page = client.get(f"/schemes/{SCHEME}/dashboard")
+    assert client.post("/sign-out", data={}, follow_redirects=False).status_code == 403
+    out = client.post("/sign-out", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert out.status_code == 303
+    client.cookies.clear()
+    assert client.get(f"/schemes/{SCHEME}/dashboard").status_code == 401
+
+
+def test_the_api_still_answers_problem_json_for_unknown_addresses(app: FastAPI) -> None:
+    response = https_client(app).get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
