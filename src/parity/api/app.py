@@ -6,13 +6,14 @@ from collections import Counter
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parity.api.problems import ProblemError, install_problem_handlers, problem_response
 from parity.api.routers import arrivals, audit, cases, decisions, readmission, schemes, selection, session, users
 from parity.api.security import SignInThrottle
 from parity.config import Settings
-from parity.services.audit import Acting, acting_as
+from parity.services.audit import Acting, acting_as, record_access
 from parity.services.context import Services
 
 API_PREFIX = "/api/v1"
@@ -47,14 +48,12 @@ class RequestContext:
             repeated = _repeated_query_parameters(scope.get("query_string", b""))
             if repeated:
                 detail = f"query parameter '{repeated[0]}' is given more than once; it takes one value"
-                await problem_response(400, "repeated_parameter", detail)(scope, receive, send)
+                await _refuse_before_routing(scope, receive, send, status=400, code="repeated_parameter", detail=detail)
                 return
             declared = dict(scope.get("headers", [])).get(b"content-length")
             if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-                response = problem_response(
-                    413, "body_too_large", f"the body is larger than {self.max_body_bytes} bytes"
-                )
-                await response(scope, receive, send)
+                detail = f"the body is larger than {self.max_body_bytes} bytes"
+                await _refuse_before_routing(scope, receive, send, status=413, code="body_too_large", detail=detail)
                 return
             await self.app(scope, self._bounded(receive), send)
 
@@ -72,6 +71,17 @@ class RequestContext:
             return message
 
         return bounded
+
+
+async def _refuse_before_routing(
+    scope: Scope, receive: Receive, send: Send, *, status: int, code: str, detail: str
+) -> None:
+    """Refuse a request before any route sees it, audited like every other refusal (no record ids: the path is
+    not read, since a mistyped path could hold anything)."""
+    services = scope["app"].state.services
+    action = f"{scope['method']} (before routing)"
+    await run_in_threadpool(record_access, services, action, [], f"refused {status} {code}")
+    await problem_response(status, code, detail)(scope, receive, send)
 
 
 def _repeated_query_parameters(query: bytes) -> list[str]:

@@ -360,6 +360,13 @@ def test_unknown_fields_are_named_and_oversized_bodies_refused(http: TestClient,
     assert "people.0.sex" in wrong["detail"]
     huge = {**ARRIVAL, "place": "x" * (3 * 1024 * 1024)}
     problem(http.post("/api/v1/arrivals", json=huge, headers=caseworker.bearer), 413, "body_too_large")
+    problem(http.get("/api/v1/return-cases?limit=1&limit=2", headers=caseworker.bearer), 400, "repeated_parameter")
+    services = http.app.state.services  # type: ignore[attr-defined]
+    early = {(e[1], e[3]) for e in audit_outcomes(services) if "before routing" in e[1]}
+    assert early == {
+        ("POST (before routing)", "refused 413 body_too_large"),
+        ("GET (before routing)", "refused 400 repeated_parameter"),
+    }
 
 
 def test_the_audit_log_has_no_route_that_changes_it(app: Any) -> None:
