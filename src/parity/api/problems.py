@@ -143,12 +143,14 @@ async def _refuse(
     *,
     headers: Mapping[str, str] | None = None,
     errors: list[FieldProblem] | None = None,
+    audited: bool = False,
 ) -> JSONResponse:
-    services: Services = request.app.state.services
-    route = request.scope.get("route")
-    action = f"{request.method} {getattr(route, 'path', '(no route)')}"
-    record_ids = [str(v) for v in request.path_params.values()] if route is not None else []
-    await run_in_threadpool(record_access, services, action, record_ids, f"refused {status} {code}")
+    if not audited:
+        services: Services = request.app.state.services
+        route = request.scope.get("route")
+        action = f"{request.method} {getattr(route, 'path', '(no route)')}"
+        record_ids = [str(v) for v in request.path_params.values()] if route is not None else []
+        await run_in_threadpool(record_access, services, action, record_ids, f"refused {status} {code}")
     return problem_response(status, code, detail, headers, errors)
 
 
@@ -164,7 +166,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         if until is not None:
             retry = max(1, int((until - request.app.state.services.clock.now()).total_seconds()))
             headers["Retry-After"] = str(retry)
-        return await _refuse(request, STATUS_OF_CODE.get(error.code, 422), error.code, str(error), headers=headers)
+        status = STATUS_OF_CODE.get(error.code, 422)
+        return await _refuse(request, status, error.code, str(error), headers=headers, audited=error.audited)
 
     @app.exception_handler(NotFound)
     async def on_not_found(request: Request, error: NotFound) -> JSONResponse:

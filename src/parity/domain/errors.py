@@ -7,6 +7,7 @@ class DomainError(Exception):
     """A rule of the scheme refused a command. `code` is stable for API clients; the message is for people."""
 
     code = "domain_error"
+    audited = False  # True when the use case already wrote this refusal to the audit log (e.g. a failed sign-in)
 
 
 class IllegalTransition(DomainError):

@@ -185,6 +185,7 @@ def sign_in(services: Services, username: str, password: str, totp_code: str | N
                 outcome=f"refused {refusal.code}",
             )
             uow.commit()
+            refusal.audited = True
             raise refusal
         step = credentials.totp_step(user.totp_secret, totp_code or "", now) if user.totp_secret else None
         uow.accounts.save_user(user.with_changes(failed_logins=0, locked_until=None, totp_last_step=step))

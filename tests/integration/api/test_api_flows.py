@@ -327,6 +327,7 @@ def test_five_failed_sign_ins_lock_the_account(
     assert http.post("/api/v1/session", json={"username": analyst.username, "password": PASSWORD}).status_code == 201
     refusals = [e for e in audit_outcomes(services) if e[1] == "session:sign_in" and e[3].startswith("refused")]
     assert len(refusals) == 6  # five wrong passwords, then one attempt while locked
+    assert not [e for e in audit_outcomes(services) if e[1] == "POST /api/v1/session"]  # each refusal once, not twice
 
 
 @pytest.mark.parametrize(
