@@ -19,10 +19,13 @@ from starlette.responses import Response
 from parity.api import API_PREFIX, create_app
 from parity.config import Settings
 from parity.services.context import Services
+from parity.web.admissions import create_admission_router
+from parity.web.intake import create_intake_router
 from parity.web.pages import error_page
 from parity.web.readmission import create_readmission_router
 from parity.web.return_cases import create_return_case_router
 from parity.web.routes import create_web_router
+from parity.web.selection import create_selection_router
 from parity.web.sign_in import create_sign_in_router
 
 STATIC = Path(str(resources.files("parity.web").joinpath("static")))
@@ -36,6 +39,9 @@ def add_web_interface(app: FastAPI, services: Services) -> None:
     app.include_router(create_web_router(services))
     app.include_router(create_return_case_router(services))
     app.include_router(create_readmission_router(services))
+    app.include_router(create_intake_router(services))
+    app.include_router(create_admission_router(services))
+    app.include_router(create_selection_router(services))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=GOVUK_ASSETS), name="govuk-assets")
     problem_for_api = app.exception_handlers[StarletteHTTPException]

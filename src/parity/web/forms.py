@@ -3,7 +3,15 @@ and next to the field (https://design-system.service.gov.uk/components/error-sum
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.datastructures import FormData
+
+from parity.web.labels import Labels
 
 
 @dataclass
@@ -24,3 +32,52 @@ class FormErrors:
     def summary(self) -> list[dict[str, str]]:
         """The `errorList` of govukErrorSummary: each message linking to its field."""
         return [{"text": text, "href": f"#{name}"} for name, text in self.by_field.items()]
+
+
+@dataclass(frozen=True)
+class ActionField:
+    """A field a case action's form asks for."""
+
+    name: str
+    # "text"; "date" (YYYY-MM-DD); "datetime" (local time in the scheme's zone); "member" (one family member);
+    # "members" (any of them, as a list); "confirm" (a box to tick, sent as true)
+    kind: str = "text"
+
+
+def action_payload(
+    fields: tuple[ActionField, ...],
+    action: str,
+    form: FormData,
+    zone: ZoneInfo,
+    errors: FormErrors,
+    _: Callable[[str], str],
+) -> dict[str, Any]:
+    """An action's fields from its form (named `{action}.{field}`); a local date and time is read in `zone`."""
+    payload: dict[str, Any] = {}
+    labels = Labels(_)
+    for action_field in fields:
+        name = f"{action}.{action_field.name}"
+        if action_field.kind == "members":
+            payload[action_field.name] = [str(value) for value in form.getlist(name)]
+            continue
+        raw = str(form.get(name, "")).strip()
+        if action_field.kind == "confirm":
+            if raw != "true":
+                errors.add(name, _("Confirm this to go on"))
+            payload[action_field.name] = True
+        elif not raw:
+            errors.add(name, _("Enter the %(field)s") % {"field": labels.field(action_field.name).lower()})
+        elif action_field.kind == "datetime":
+            try:
+                payload[action_field.name] = datetime.fromisoformat(raw).replace(tzinfo=zone).isoformat()
+            except ValueError:
+                errors.add(name, _("Enter a date and time like 2025-09-08 09:30"))
+        else:
+            payload[action_field.name] = raw
+    return payload
+
+
+def form_version(form: FormData) -> int | None:
+    """The case version the form was drawn from."""
+    raw = str(form.get("version", ""))
+    return int(raw) if raw.isdigit() else None

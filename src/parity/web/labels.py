@@ -122,6 +122,100 @@ class Labels:
             "expire_request_deadline": _("Close: request deadline expired"),
         }.get(code, code)
 
+    def admission_action(self, code: str) -> str:
+        """An action as an admission case's timeline records it."""
+        _ = self.gettext
+        return {
+            "submit_expression_of_interest": _("Expression of interest submitted"),
+            "confirm_location": _("Location confirmed"),
+            "lapse_location": _("Location not confirmed in time"),
+            "find_eligible": _("Found eligible"),
+            "invite": _("Invited (selection approved)"),
+            "enrol_biometrics": _("Biometrics enrolled"),
+            "clear_security": _("Security checks cleared"),
+            "issue_entry_clearance": _("Entry clearance issued"),
+            "refuse": _("Entry clearance refused"),
+            "record_arrival": _("Arrived"),
+            "expire_entry_clearance": _("Entry clearance expired"),
+            "withdraw": _("Withdrawn"),
+            "record_exclusion": _("Exclusion recorded"),
+            "record_priority_factor": _("Priority factor recorded"),
+        }.get(code, code)
+
+    def admission_action_button(self, code: str) -> str:
+        """The button that takes an admission action (a grant or refusal is proposed for a second officer)."""
+        _ = self.gettext
+        return {
+            "confirm_location": _("Confirm the location"),
+            "lapse_location": _("Close: location not confirmed in time"),
+            "find_eligible": _("Record as eligible"),
+            "enrol_biometrics": _("Record biometrics enrolled"),
+            "clear_security": _("Record security checks cleared"),
+            "issue_entry_clearance": _("Propose entry clearance"),
+            "refuse": _("Propose refusal"),
+            "record_arrival": _("Record the arrival"),
+            "expire_entry_clearance": _("Close: entry clearance expired"),
+            "withdraw": _("Withdraw the application"),
+            "record_exclusion": _("Record an exclusion"),
+            "record_priority_factor": _("Record a priority factor"),
+        }.get(code, code)
+
+    def exclusion(self, code: str) -> str:
+        _ = self.gettext
+        return {
+            "eea_national": _("EEA national"),
+            "eea_family_member": _("Family member of an EEA national"),
+            "protection_elsewhere": _("Protected in another state"),
+            "stateless_elsewhere": _("Recognised as stateless elsewhere"),
+            "host_state_residence_permit": _("Holds a residence permit of the host state"),
+            "part9_grounds": _("Part 9 grounds for refusal"),
+            "prior_irregular_entry": _("Entered the UK irregularly before"),
+        }.get(code, code)
+
+    def priority_factor(self, code: str) -> str:
+        _ = self.gettext
+        return {
+            "high_grant_rate_nationality": _("Nationality with a high grant rate"),
+            "prior_residence_or_visit": _("Lived in or visited the UK before"),
+            "family_link": _("Family link in the UK"),
+            "exploitation_risk": _("At risk of exploitation"),
+            "vulnerability": _("Vulnerable"),
+            "no_prior_irregular_attempt": _("No earlier irregular attempt"),
+            "waiting_week": _("Weeks waiting"),
+        }.get(code, code)
+
+    def passed_over(self, code: str) -> str:
+        """Why a family near the top of the ranking was not chosen."""
+        _ = self.gettext
+        return {
+            "lower_score": _("Lower score"),
+            "nationality_limit_reached": _("Nationality limit reached"),
+            "did_not_fit_remaining_places": _("Did not fit the places left"),
+        }.get(code, code)
+
+    def sex(self, code: str) -> str:
+        _ = self.gettext
+        return {"F": _("Female"), "M": _("Male"), "U": _("Not known")}.get(code, code)
+
+    def age_status(self, code: str) -> str:
+        _ = self.gettext
+        return {
+            "adult": _("Adult"),
+            "accompanied_minor": _("Accompanied minor"),
+            "unaccompanied_minor": _("Unaccompanied minor"),
+            "disputed": _("Age disputed"),
+            "not_recorded": _("Not recorded"),
+        }.get(code, code)
+
+    def ground(self, code: str) -> str:
+        """A ground on which a small-boat arrival falls within the agreement (treaty Art. 3)."""
+        _ = self.gettext
+        return {
+            "protection_claim": _("Made a protection claim"),
+            "apprehended": _("Apprehended on arrival"),
+            "sea_rescue": _("Rescued at sea"),
+        }.get(code, code)
+
     def field(self, code: str) -> str:
         _ = self.gettext
         return {
@@ -134,4 +228,11 @@ class Labels:
             "reason": _("Reason"),
             "reasons": _("Reasons"),
             "boat_ref": _("Boat"),
+            "country": _("Country"),
+            "confirmed_member_ids": _("Adults who confirmed their location"),
+            "documents_match": _("The documents match those given at stage 1"),
+            "member_id": _("Family member"),
+            "exclusion": _("Exclusion"),
+            "factor": _("Priority factor"),
+            "proposal_id": _("Selection proposal"),
         }.get(code, code)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -28,18 +26,11 @@ from parity.services.case_views import CaseQuery, list_return_cases, return_case
 from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.context import Services, StaleVersion
 from parity.services.decisions import ProposeDecision, decide, open_proposals_for, propose_decision
-from parity.web.forms import FormErrors
+from parity.web.forms import ActionField, FormErrors, action_payload, form_version
 from parity.web.i18n import translations
-from parity.web.labels import Labels
 from parity.web.pages import PageRoute, language, render
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class ActionField:
-    name: str
-    kind: str = "text"  # "text", "date" (YYYY-MM-DD) or "datetime" (local time in the scheme's zone)
 
 
 # The actions a UK officer takes from the case page, with what each one needs. The readmitting state's answers
@@ -77,8 +68,18 @@ def create_return_case_router(services: Services) -> APIRouter:
     ) -> Response:
         statuses = frozenset({status.value}) if status else frozenset()
         page = list_return_cases(services, CaseQuery(None, statuses, None, after, PAGE_SIZE))
+        _ = translations(language(request)).gettext
         return render(
-            request, "return_cases.html", page=page, status=status, statuses=list(ReturnStatus), active="returns"
+            request,
+            "case_list.html",
+            page=page,
+            status=status,
+            statuses=list(ReturnStatus),
+            title=_("Return cases"),
+            caption=_("Return cases, in case number order"),
+            case_page="return_case_page",
+            opened=_("Arrived"),
+            active="returns",
         )
 
     @router.get("/return-cases/{case_id}", name="return_case_page", dependencies=READ_CASE)
@@ -94,8 +95,9 @@ def create_return_case_router(services: Services) -> APIRouter:
         if action not in OFFERED:
             errors.add("case-actions", _("Choose an action this page offers"))
             return _case_page(services, request, case_id, errors, form, status_code=422)
-        payload = _payload(services, case_id, action, form, errors, _)
-        version = _version(form)
+        zone = ZoneInfo(services.scheme(return_case_file(services, case_id).scheme_id).timezone)
+        payload = action_payload(OFFERED[action], action, form, zone, errors, _)
+        version = form_version(form)
         key = f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
         if not errors:
             try:
@@ -169,29 +171,3 @@ def _case_page(
         now=services.clock.now(),
         active="returns",
     )
-
-
-def _version(form: FormData) -> int | None:
-    raw = str(form.get("version", ""))
-    return int(raw) if raw.isdigit() else None
-
-
-def _payload(
-    services: Services, case_id: str, action: str, form: FormData, errors: FormErrors, _: Any
-) -> dict[str, Any]:
-    """The action's fields from the form; a local date and time is read in the scheme's zone."""
-    payload: dict[str, Any] = {}
-    labels = Labels(_)
-    zone = ZoneInfo(services.scheme(return_case_file(services, case_id).scheme_id).timezone)
-    for field in OFFERED[action]:
-        raw = str(form.get(f"{action}.{field.name}", "")).strip()
-        if not raw:
-            errors.add(f"{action}.{field.name}", _("Enter the %(field)s") % {"field": labels.field(field.name).lower()})
-        elif field.kind == "datetime":
-            try:
-                payload[field.name] = datetime.fromisoformat(raw).replace(tzinfo=zone).isoformat()
-            except ValueError:
-                errors.add(f"{action}.{field.name}", _("Enter a date and time like 2025-09-08 09:30"))
-        else:
-            payload[field.name] = raw
-    return payload

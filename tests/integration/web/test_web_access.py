@@ -86,11 +86,20 @@ def test_only_paths_of_this_site_are_followed_after_sign_in(app: FastAPI) -> Non
 
 def test_each_role_sees_only_the_pages_it_may_use(signed_in: SignIn) -> None:
     navigation = {
-        Role.UK_CASEWORKER: {"Deadlines", "Return cases"},
+        Role.UK_CASEWORKER: {"Deadlines", "Record an arrival", "Return cases", "Admission cases", "Selection"},
+        Role.INSPECTOR: {"Deadlines", "Return cases", "Admission cases", "Selection", "Joint Committee report"},
         Role.FR_LIAISON: {"Readmission requests"},
         Role.COMMITTEE_MEMBER: {"Joint Committee report"},
     }
-    every = {"Deadlines", "Return cases", "Readmission requests", "Joint Committee report"}
+    every = {
+        "Deadlines",
+        "Record an arrival",
+        "Return cases",
+        "Admission cases",
+        "Selection",
+        "Readmission requests",
+        "Joint Committee report",
+    }
     for role, shown in navigation.items():
         html = signed_in(role).get(f"/schemes/{SCHEME}/dashboard?lang=en").text
         links = set(re.findall(r'class="govuk-service-navigation__link"[^>]*>\s*([^<]+?)\s*<', html))

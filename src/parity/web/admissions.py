@@ -1,0 +1,165 @@
+"""Admission cases in the browser (brief §10 rules 13-20): the list, the case page with the family by member, its
+actions as forms, and entry-clearance decisions proposed by one officer for another to approve.
+
+Invitations are not an action here: a family is invited only when a selection proposal is approved
+(parity.web.selection).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from parity.accounts.roles import Principal, Scope
+from parity.api.http import audit_read
+from parity.api.security import require
+from parity.domain.admissions import AdmissionStatus
+from parity.domain.decisions import CaseType, needs_approval
+from parity.domain.errors import DomainError
+from parity.services.case_views import CaseQuery, admission_case_file, list_admission_cases
+from parity.services.cases import CaseCommand, act_on_admission_case
+from parity.services.context import Services, StaleVersion
+from parity.services.decisions import ProposeDecision, decide, open_proposals_for, propose_decision
+from parity.web.forms import ActionField, FormErrors, action_payload, form_version
+from parity.web.i18n import translations
+from parity.web.pages import PageRoute, language, render
+from parity.web.return_cases import PAGE_SIZE, stale
+
+# The actions an officer takes from the case page, with what each one needs. `invite` comes only from an approved
+# selection; identity-match decisions stay with the API.
+OFFERED: dict[str, tuple[ActionField, ...]] = {
+    "confirm_location": (ActionField("country"), ActionField("confirmed_member_ids", "members")),
+    "lapse_location": (),
+    "find_eligible": (),
+    "enrol_biometrics": (ActionField("documents_match", "confirm"),),
+    "clear_security": (),
+    "issue_entry_clearance": (),
+    "refuse": (ActionField("member_id", "member"), ActionField("reason")),
+    "record_arrival": (),
+    "expire_entry_clearance": (),
+    "withdraw": (ActionField("reason"),),
+    "record_exclusion": (ActionField("member_id", "member"), ActionField("exclusion"), ActionField("evidence")),
+    "record_priority_factor": (ActionField("factor"), ActionField("evidence")),
+}
+READ_CASE = [Depends(require(Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))]
+Acting = Annotated[Principal, Depends(require(Scope.ADMISSIONS_ACT))]
+Approving = Annotated[Principal, Depends(require(Scope.ADMISSIONS_APPROVE))]
+
+
+def create_admission_router(services: Services) -> APIRouter:
+    router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+    @router.get("/admission-cases", name="admission_case_list", dependencies=[Depends(require(Scope.ADMISSIONS_READ))])
+    def admission_cases(
+        request: Request,
+        status: Annotated[AdmissionStatus | None, Query()] = None,
+        after: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> Response:
+        statuses = frozenset({status.value}) if status else frozenset()
+        page = list_admission_cases(services, CaseQuery(None, statuses, None, after, PAGE_SIZE))
+        _ = translations(language(request)).gettext
+        return render(
+            request,
+            "case_list.html",
+            page=page,
+            status=status,
+            statuses=list(AdmissionStatus),
+            title=_("Admission cases"),
+            caption=_("Admission cases, in case number order"),
+            case_page="admission_case_page",
+            opened=_("Submitted"),
+            active="admissions",
+        )
+
+    @router.get("/admission-cases/{case_id}", name="admission_case_page", dependencies=READ_CASE)
+    def admission_case(request: Request, case_id: str) -> Response:
+        return _case_page(services, request, case_id, FormErrors(), {})
+
+    @router.post("/admission-cases/{case_id}/actions", name="admission_case_action")
+    async def act(request: Request, case_id: str, principal: Acting) -> Response:
+        form = await request.form()
+        _ = translations(language(request)).gettext
+        action = str(form.get("action", ""))
+        errors = FormErrors()
+        if action not in OFFERED:
+            errors.add("case-actions", _("Choose an action this page offers"))
+            return _case_page(services, request, case_id, errors, form, status_code=422)
+        zone = ZoneInfo(services.scheme(admission_case_file(services, case_id).scheme_id).timezone)
+        payload = action_payload(OFFERED[action], action, form, zone, errors, _)
+        version = form_version(form)
+        key = f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
+        if not errors:
+            try:
+                if needs_approval(CaseType.ADMISSION, action):
+                    command = ProposeDecision(
+                        key, principal.user_id, CaseType.ADMISSION, case_id, action, payload, version
+                    )
+                    propose_decision(services, command)
+                else:
+                    case_command = CaseCommand(key, principal.user_id, case_id, action, payload, version)
+                    act_on_admission_case(services, case_command)
+            except StaleVersion:
+                errors.add("case-actions", stale(_))
+            except DomainError as refused:
+                errors.add("case-actions", _("The case's rules refused this: %(reason)s") % {"reason": str(refused)})
+        if errors:
+            return _case_page(services, request, case_id, errors, form, status_code=409)
+        return RedirectResponse(request.url_for("admission_case_page", case_id=case_id).path, status_code=303)
+
+    @router.post("/admission-proposals/{proposal_id}/{verb}", name="decide_admission_proposal")
+    async def decide_proposal(request: Request, proposal_id: str, verb: str, principal: Approving) -> Response:
+        form = await request.form()
+        case_id = str(form.get("case_id", ""))
+        if verb not in {"approve", "reject"} or not case_id:
+            return _case_page(services, request, case_id, FormErrors(), {}, status_code=404)
+        _ = translations(language(request)).gettext
+        errors = FormErrors()
+        key = f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
+        try:
+            decide(services, key, principal.user_id, CaseType.ADMISSION, proposal_id, approve=verb == "approve")
+        except StaleVersion:
+            errors.add("proposals", stale(_))
+        except DomainError as refused:
+            errors.add("proposals", _("This decision was refused: %(reason)s") % {"reason": str(refused)})
+        if errors:
+            return _case_page(services, request, case_id, errors, {}, status_code=409)
+        return RedirectResponse(request.url_for("admission_case_page", case_id=case_id).path, status_code=303)
+
+    return router
+
+
+def _case_page(
+    services: Services,
+    request: Request,
+    case_id: str,
+    errors: FormErrors,
+    typed: Mapping[str, Any] | FormData,
+    *,
+    status_code: int = 200,
+) -> Response:
+    found = admission_case_file(services, case_id)
+    audit_read(request, "admission_case:read", [case_id, *(m.member_id for m in found.members)])
+    principal: Principal = request.state.principal
+    return render(
+        request,
+        "admission_case.html",
+        zone=services.scheme(found.scheme_id).timezone,
+        status_code=status_code,
+        case=found,
+        proposals=open_proposals_for(services, CaseType.ADMISSION, case_id),
+        actions={a: OFFERED[a] for a in found.allowed_actions if a in OFFERED}
+        if principal.has(Scope.ADMISSIONS_ACT)
+        else {},
+        may_approve=principal.has(Scope.ADMISSIONS_APPROVE),
+        errors=errors,
+        typed=typed if isinstance(typed, FormData) else FormData(typed),
+        command_key=uuid.uuid4().hex,
+        now=services.clock.now(),
+        active="admissions",
+    )

@@ -1,0 +1,148 @@
+"""Admission cases and selection through the pages: a round proposed by a caseworker and approved by a supervisor
+invites the families; a proposer may not approve their own proposal; a grant is proposed for a second officer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.web_seed import END, SCHEME, Seeded, seeded_services
+
+from parity.accounts.roles import Role
+from parity.domain.people import Sex
+from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
+from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
+from parity.services.context import Services
+
+from .test_web_return_case import hidden
+
+SignIn = Callable[[Role], TestClient]
+SELECTION = f"/schemes/{SCHEME}/selection"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Services, Seeded]:
+    """A database of its own, with places released by three more returns and two families waiting."""
+    path: Path = tmp_path_factory.mktemp("web-admissions") / "parity.db"
+    services, clock, ids = seeded_services(f"sqlite:///{path}")
+    steps: list[tuple[str, dict[str, str]]] = [("detain", {}), ("send_request", {}), ("accept", {})]
+    for n, case_id in enumerate(ids.second_boat):
+        for action, payload in steps:
+            act_on_return_case(services, CaseCommand(f"t-{n}-{action}", "officer", case_id, action, payload))
+    clock.current = END + timedelta(hours=1)
+    departs = (END + timedelta(hours=2)).isoformat()
+    for n, case_id in enumerate(ids.second_boat):
+        command = CaseCommand(
+            f"t-{n}-s", "officer", case_id, "schedule_transfer", {"flight_ref": "P1", "departs_at": departs}
+        )
+        act_on_return_case(services, command)
+    clock.current = END + timedelta(hours=3)
+    for n, case_id in enumerate(ids.second_boat):
+        act_on_return_case(services, CaseCommand(f"t-{n}-c", "officer", case_id, "complete_transfer", {}))
+    for ref in ("FAM-W1", "FAM-W2"):
+        family(services, ref)
+    return services, ids
+
+
+def family(services: Services, ref: str) -> str:
+    member = ApplicantInput(
+        "Senait",
+        "Haile",
+        date(1990, 1, 1),
+        "ERI",
+        Sex.FEMALE,
+        is_main_applicant=True,
+        document_type="passport",
+        document_number=f"P{ref}",
+    )
+    result = submit_expression_of_interest(
+        services, SubmitExpressionOfInterest(f"eoi-{ref}", "applicant", SCHEME, ref, [member])
+    )
+    case_id = str(result["case_id"])
+    for action, payload in [
+        ("confirm_location", {"country": "FR", "confirmed_member_ids": result["member_ids"]}),
+        ("find_eligible", {}),
+    ]:
+        act_on_admission_case(services, CaseCommand(f"{ref}-{action}", "officer", case_id, action, payload))
+    return case_id
+
+
+def test_selection_proposed_by_a_caseworker_and_approved_by_a_supervisor_invites_families(signed_in: SignIn) -> None:
+    caseworker, supervisor = signed_in(Role.UK_CASEWORKER), signed_in(Role.UK_SUPERVISOR)
+    page = caseworker.get(SELECTION).text
+    assert "Approve and invite these families" not in page  # a caseworker may propose, never approve
+    proposed = caseworker.post(f"{SELECTION}/proposals", data={"csrf_token": hidden(page, "csrf_token")})
+    assert proposed.status_code == 200, proposed.text
+    assert "Awaiting approval" in proposed.text
+    assert "Families chosen" in proposed.text
+    assert "Weeks waiting" in proposed.text  # the score broken down by factor
+
+    page = supervisor.get(SELECTION).text
+    action = re.search(r'action="(/selection-proposals/[^/]+/approve)"', page)
+    assert action is not None
+    approved = supervisor.post(action.group(1), data={"csrf_token": hidden(page, "csrf_token")})
+    assert approved.status_code == 200, approved.text
+    assert "Approved on" in approved.text
+    invited = supervisor.get("/admission-cases?status=invited").text
+    assert invited.count('href="/admission-cases/') >= 1
+    case_page = supervisor.get(re.findall(r'href="(/admission-cases/[^"?]+)"', invited)[0]).text
+    assert "Invited (selection approved)" in case_page
+    assert 'value="invite"' not in case_page  # invitations come only from an approved selection
+
+
+def test_the_proposer_may_not_approve_their_own_proposal(signed_in: SignIn, seeded: tuple[Services, Seeded]) -> None:
+    family(seeded[0], "FAM-W3")
+    supervisor = signed_in(Role.UK_SUPERVISOR)
+    page = supervisor.get(SELECTION).text
+    proposed = supervisor.post(f"{SELECTION}/proposals", data={"csrf_token": hidden(page, "csrf_token")}).text
+    action = re.search(r'action="(/selection-proposals/[^/]+/approve)"', proposed)
+    assert action is not None
+    refused = supervisor.post(action.group(1), data={"csrf_token": hidden(proposed, "csrf_token")})
+    assert refused.status_code == 409
+    assert "There is a problem" in refused.text
+    assert "You made this proposal, so you may not approve it: another person must." in refused.text
+    assert 'href="#approve"' in refused.text
+    assert "Awaiting approval" in refused.text  # nothing changed
+
+
+def test_an_invited_family_is_assessed_and_its_entry_clearance_proposed_for_a_second_officer(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    caseworker, supervisor = signed_in(Role.UK_CASEWORKER), signed_in(Role.UK_SUPERVISOR)
+    case_id = family(seeded[0], "FAM-W4")
+    page = caseworker.get(SELECTION).text
+    caseworker.post(f"{SELECTION}/proposals", data={"csrf_token": hidden(page, "csrf_token")})
+    page = supervisor.get(SELECTION).text
+    action = re.search(r'action="(/selection-proposals/[^/]+/approve)"', page)
+    assert action is not None
+    supervisor.post(action.group(1), data={"csrf_token": hidden(page, "csrf_token")})
+
+    def take(action: str, **fields: str) -> tuple[int, str]:
+        page = caseworker.get(f"/admission-cases/{case_id}").text
+        form = {"csrf_token": hidden(page, "csrf_token"), "action": action, "version": hidden(page, "version", action)}
+        response = caseworker.post(
+            f"/admission-cases/{case_id}/actions", data=form | {f"{action}.{k}": v for k, v in fields.items()}
+        )
+        return response.status_code, response.text
+
+    unconfirmed = take("enrol_biometrics")
+    assert unconfirmed[0] == 409
+    assert 'href="#enrol_biometrics.documents_match"' in unconfirmed[1]
+    assert take("enrol_biometrics", documents_match="true")[0] == 200
+    assert take("clear_security")[0] == 200
+    proposed = take("issue_entry_clearance")
+    assert proposed[0] == 200
+    assert "Decisions awaiting a second officer" in proposed[1]
+    assert "Security cleared" in proposed[1]  # proposed, not yet decided
+    decision = re.search(
+        r'action="(/admission-proposals/[^/]+/approve)"', supervisor.get(f"/admission-cases/{case_id}").text
+    )
+    assert decision is not None
+    page = supervisor.get(f"/admission-cases/{case_id}").text
+    granted = supervisor.post(decision.group(1), data={"csrf_token": hidden(page, "csrf_token"), "case_id": case_id})
+    assert granted.status_code == 200
+    assert "Entry clearance issued" in granted.text
