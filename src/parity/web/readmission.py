@@ -17,10 +17,11 @@ from parity.domain.errors import DomainError
 from parity.services.case_views import list_readmission_requests, readmission_request
 from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.context import Services, StaleVersion
+from parity.web.casework import stale
 from parity.web.forms import FormErrors
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, language, render
-from parity.web.return_cases import PAGE_SIZE, stale
+from parity.web.return_cases import PAGE_SIZE
 
 READ = [Depends(require(Scope.READMISSION_READ))]
 Answering = Annotated[Principal, Depends(require(Scope.READMISSION_ANSWER))]

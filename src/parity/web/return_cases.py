@@ -8,25 +8,23 @@ was drawn from, so a form left open while someone else changed the case is refus
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
 from parity.api.security import require
-from parity.domain.decisions import CaseType, needs_approval
-from parity.domain.errors import DomainError
+from parity.domain.decisions import CaseType
 from parity.domain.returns import ReturnStatus
 from parity.services.case_views import CaseQuery, list_return_cases, return_case_file, transfer_blockers
-from parity.services.cases import CaseCommand, act_on_return_case
-from parity.services.context import Services, StaleVersion
-from parity.services.decisions import ProposeDecision, decide, open_proposals_for, propose_decision
-from parity.web.forms import ActionField, FormErrors, action_payload, form_version
+from parity.services.cases import act_on_return_case
+from parity.services.context import Services
+from parity.services.decisions import open_proposals_for
+from parity.web.casework import CaseKind, ShowPage, decide_proposal, take_action
+from parity.web.forms import ActionField, FormErrors
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, language, render
 
@@ -52,6 +50,13 @@ OFFERED: dict[str, tuple[ActionField, ...]] = {
     "record_absconded": (),
     "expire_request_deadline": (),
 }
+RETURN_CASES = CaseKind(
+    CaseType.RETURN,
+    OFFERED,
+    act_on_return_case,
+    lambda services, case_id: return_case_file(services, case_id).scheme_id,
+    "return_case_page",
+)
 READ_CASE = [Depends(require(Scope.RETURNS_READ, Scope.PERSONAL_DATA_READ))]
 Acting = Annotated[Principal, Depends(require(Scope.RETURNS_ACT))]
 Approving = Annotated[Principal, Depends(require(Scope.RETURNS_APPROVE))]
@@ -88,58 +93,26 @@ def create_return_case_router(services: Services) -> APIRouter:
 
     @router.post("/return-cases/{case_id}/actions", name="return_case_action")
     async def act(request: Request, case_id: str, principal: Acting) -> Response:
-        form = await request.form()
-        _ = translations(language(request)).gettext
-        action = str(form.get("action", ""))
-        errors = FormErrors()
-        if action not in OFFERED:
-            errors.add("case-actions", _("Choose an action this page offers"))
-            return _case_page(services, request, case_id, errors, form, status_code=422)
-        zone = ZoneInfo(services.scheme(return_case_file(services, case_id).scheme_id).timezone)
-        payload = action_payload(OFFERED[action], action, form, zone, errors, _)
-        version = form_version(form)
-        key = f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
-        if not errors:
-            try:
-                if needs_approval(CaseType.RETURN, action):
-                    command = ProposeDecision(
-                        key, principal.user_id, CaseType.RETURN, case_id, action, payload, version
-                    )
-                    propose_decision(services, command)
-                else:
-                    act_on_return_case(services, CaseCommand(key, principal.user_id, case_id, action, payload, version))
-            except StaleVersion:
-                errors.add("case-actions", stale(_))
-            except DomainError as refused:
-                errors.add("case-actions", _("The case's rules refused this: %(reason)s") % {"reason": str(refused)})
-        if errors:
-            return _case_page(services, request, case_id, errors, form, status_code=409)
-        return RedirectResponse(request.url_for("return_case_page", case_id=case_id).path, status_code=303)
+        show_case = _shows(services, request)
+        return await take_action(
+            services, request, case_id, principal=principal, kind=RETURN_CASES, show_case=show_case
+        )
 
     @router.post("/return-proposals/{proposal_id}/{verb}", name="decide_return_proposal")
-    async def decide_proposal(request: Request, proposal_id: str, verb: str, principal: Approving) -> Response:
-        form = await request.form()
-        case_id = str(form.get("case_id", ""))
-        if verb not in {"approve", "reject"} or not case_id:
-            return _case_page(services, request, case_id, FormErrors(), {}, status_code=404)
-        _ = translations(language(request)).gettext
-        errors = FormErrors()
-        key = f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
-        try:
-            decide(services, key, principal.user_id, CaseType.RETURN, proposal_id, approve=verb == "approve")
-        except StaleVersion:
-            errors.add("proposals", stale(_))
-        except DomainError as refused:
-            errors.add("proposals", _("This decision was refused: %(reason)s") % {"reason": str(refused)})
-        if errors:
-            return _case_page(services, request, case_id, errors, {}, status_code=409)
-        return RedirectResponse(request.url_for("return_case_page", case_id=case_id).path, status_code=303)
+    async def decide_return_proposal(request: Request, proposal_id: str, verb: str, principal: Approving) -> Response:
+        show_case = _shows(services, request)
+        return await decide_proposal(
+            services, request, proposal_id, verb, principal=principal, kind=RETURN_CASES, show_case=show_case
+        )
 
     return router
 
 
-def stale(_: Any) -> str:
-    return str(_("Someone changed this case after you opened it. Check what changed below, then try again."))
+def _shows(services: Services, request: Request) -> Callable[[str], ShowPage]:
+    def show(case_id: str) -> ShowPage:
+        return lambda errors, typed, status: _case_page(services, request, case_id, errors, typed, status_code=status)
+
+    return show
 
 
 def _case_page(
