@@ -15,8 +15,8 @@ class SmallBoatDay(NamedTuple):
     boats: int
 
 
-def small_boat_days(first: date, last: date) -> Iterator[SmallBoatDay]:
-    """The Home Office daily series of small-boat arrivals, from `first` to `last` inclusive."""
+def small_boat_days(first: date = date.min, last: date = date.max) -> Iterator[SmallBoatDay]:
+    """The Home Office daily series of small-boat arrivals, from `first` to `last` inclusive (all of it by default)."""
     with resources.files(__name__).joinpath("uk_small_boats_daily.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             day = date.fromisoformat(row["date"])

@@ -12,17 +12,15 @@ boats x people per boat.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 
 import numpy as np
 from numpy.typing import NDArray
 
-DATA_PACKAGE = "parity.data"
-DAILY_FILE = "uk_small_boats_daily.csv"
+from parity.data import small_boat_days
+
 # Pause lengths (days without a crossing just before a crossing day) grouped for the burst factor: 0, 1-2, 3+.
 BURST_BUCKET_EDGES = (1, 3)
 
@@ -54,14 +52,13 @@ class DailySeries:
 @cache
 def home_office_daily() -> DailySeries:
     """The bundled Home Office series (one row a day, no gaps)."""
-    text = resources.files(DATA_PACKAGE).joinpath(DAILY_FILE).read_text(encoding="utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
-    first = date.fromisoformat(rows[0]["date"])
+    rows = list(small_boat_days())
+    first = rows[0].day
     for offset, row in enumerate(rows):
-        if date.fromisoformat(row["date"]) != first + timedelta(days=offset):
-            raise ValueError(f"{DAILY_FILE}: the series has a gap or is out of order at {row['date']}")
-    people = np.array([int(row["migrants_arrived"]) for row in rows], dtype=np.int64)
-    boats = np.array([int(row["boats_arrived"]) for row in rows], dtype=np.int64)
+        if row.day != first + timedelta(days=offset):
+            raise ValueError(f"the Home Office daily series has a gap or is out of order at {row.day}")
+    people = np.array([row.people for row in rows], dtype=np.int64)
+    boats = np.array([row.boats for row in rows], dtype=np.int64)
     return DailySeries(first, people, boats)
 
 
