@@ -2,14 +2,23 @@
 
 The page posts a plain HTML form, so it works without JavaScript. A refusal never says which of the three was
 wrong (services.accounts); a locked account is told when it may try again.
+
+The form is guarded against login CSRF (another site posting its own credentials here, so that the officer then
+works, unknowingly, in an account the attacker can read): there is no session yet to tie a token to, so the page
+sets a random token both in a SameSite=Strict cookie and in the form (double submit), and a post whose `Origin`
+names another site is refused as well.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
 
 from parity.accounts.roles import Principal
 from parity.api.problems import ProblemError
@@ -21,6 +30,8 @@ from parity.web.i18n import translations
 from parity.web.pages import PageRoute, formats, language, render
 
 FIELDS = ("username", "password", "totp")
+SIGN_IN_COOKIE = "parity_sign_in"
+SIGN_IN_TOKEN_LIFETIME_SECONDS = 3600
 
 
 def safe_next(target: str | None) -> str:
@@ -28,6 +39,14 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+class SignInForm(BaseModel):
+    username: str = Field(default="", max_length=64)
+    password: str = Field(default="", max_length=1024)
+    totp: str = Field(default="", max_length=10)
+    next: str = Field(default="/", max_length=2000)
+    sign_in_token: str = Field(default="", max_length=100)
 
 
 def create_sign_in_router(services: Services) -> APIRouter:
@@ -38,16 +57,14 @@ def create_sign_in_router(services: Services) -> APIRouter:
         return _page(request, safe_next(next), FormErrors(), {})
 
     @router.post("/sign-in")
-    def sign_in_submit(
-        request: Request,
-        username: Annotated[str, Form(max_length=64)] = "",
-        password: Annotated[str, Form(max_length=1024)] = "",
-        totp: Annotated[str, Form(max_length=10)] = "",
-        next: Annotated[str, Form(max_length=2000)] = "/",
-    ) -> Response:
+    def sign_in_submit(request: Request, form: Annotated[SignInForm, Form()]) -> Response:
         _ = translations(language(request)).gettext
         errors = FormErrors()
-        username = username.strip().lower()
+        username, password, totp, next = form.username.strip().lower(), form.password, form.totp, form.next
+        if not _posted_from_this_site(request, form.sign_in_token):
+            # Checked before the password, so a forged post learns nothing and counts no failure.
+            errors.add("username", _("This sign-in form has expired or was sent from another site. Sign in again"))
+            return _page(request, safe_next(next), errors, {"username": username}, status_code=400)
         if not username:
             errors.add("username", _("Enter your username"))
         if not password:
@@ -86,15 +103,36 @@ def create_sign_in_router(services: Services) -> APIRouter:
 def _page(
     request: Request, target: str, errors: FormErrors, values: dict[str, str], status_code: int = 200
 ) -> Response:
-    return render(
+    token = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
+    response = render(
         request,
         "sign_in.html",
         status_code=status_code,
         next=target,
         errors=errors,
         values=values,
+        sign_in_token=token,
         signed_out="signed_out" in request.query_params,
     )
+    response.set_cookie(
+        SIGN_IN_COOKIE,
+        token,
+        max_age=SIGN_IN_TOKEN_LIFETIME_SECONDS,
+        secure=request.app.state.settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+        path=request.url_for("sign_in").path,
+    )
+    return response
+
+
+def _posted_from_this_site(request: Request, submitted_token: str) -> bool:
+    """The form's token matches the cookie set with it, and the browser does not say the post came from elsewhere."""
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        return False
+    expected = request.cookies.get(SIGN_IN_COOKIE, "")
+    return bool(expected) and hmac.compare_digest(expected.encode(), submitted_token.encode())
 
 
 def _service_zone(services: Services) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
@@ -48,6 +50,14 @@ def https_client(app: FastAPI) -> TestClient:
     return TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
 
 
+def post_sign_in(client: TestClient, form: dict[str, str], path: str = "/sign-in") -> httpx.Response:
+    """Posts the sign-in form as a browser does: after opening the page, with the token it set."""
+    page = client.get(path)
+    token = re.search(r'name="sign_in_token" value="([^"]+)"', page.text)
+    assert token is not None, "the sign-in page has no form token"
+    return client.post(path, data={**form, "sign_in_token": token.group(1)}, follow_redirects=False)
+
+
 @pytest.fixture
 def signed_in(
     app: FastAPI, seeded: tuple[Services, Seeded], accounts: dict[Role, Account]
@@ -64,7 +74,7 @@ def signed_in(
         clock.current += timedelta(seconds=30)  # a code is accepted once only: each sign-in needs a fresh one
         code = totp_now(seeded[0], account) if account.totp_secret else ""
         form = {"username": account.username, "password": PASSWORD, "totp": code}
-        response = client.post("/sign-in", data=form, follow_redirects=False)
+        response = post_sign_in(client, form)
         assert response.status_code == 303, response.text
         return client
 

@@ -14,7 +14,7 @@ from tests.web_seed import SCHEME, Seeded
 from parity.accounts.roles import Role
 from parity.services.context import Services, SettableClock
 
-from .conftest import https_client
+from .conftest import https_client, post_sign_in
 
 SignIn = Callable[[Role], TestClient]
 
@@ -37,9 +37,7 @@ def test_someone_not_signed_in_is_sent_to_sign_in_or_told_to(app: FastAPI) -> No
 
 def test_sign_in_refused_shows_the_error_summary_and_keeps_the_username(app: FastAPI, accounts: dict) -> None:
     account: Account = accounts[Role.UK_CASEWORKER]
-    response = https_client(app).post(
-        "/sign-in", data={"username": account.username, "password": PASSWORD, "totp": "000000"}
-    )
+    response = post_sign_in(https_client(app), {"username": account.username, "password": PASSWORD, "totp": "000000"})
     assert response.status_code == 400
     assert "There is a problem" in response.text
     assert "The username, password or code is not right" in response.text
@@ -48,7 +46,7 @@ def test_sign_in_refused_shows_the_error_summary_and_keeps_the_username(app: Fas
 
 
 def test_an_empty_field_is_named_next_to_it(app: FastAPI) -> None:
-    response = https_client(app).post("/sign-in?lang=fr", data={"username": "x", "password": "", "totp": ""})
+    response = post_sign_in(https_client(app), {"username": "x", "password": "", "totp": ""}, "/sign-in?lang=fr")
     assert response.status_code == 400
     assert 'href="#password"' in response.text
     assert "Saisissez votre mot de passe" in response.text
@@ -58,8 +56,8 @@ def test_five_failures_lock_the_account_and_say_until_when(app: FastAPI, seeded:
     account = make_account(seeded[0], Role.ANALYST)
     client = https_client(app)
     for _ in range(5):
-        client.post("/sign-in", data={"username": account.username, "password": "wrong password!", "totp": "1"})
-    response = client.post("/sign-in", data={"username": account.username, "password": PASSWORD, "totp": "1"})
+        post_sign_in(client, {"username": account.username, "password": "wrong password!", "totp": "1"})
+    response = post_sign_in(client, {"username": account.username, "password": PASSWORD, "totp": "1"})
     assert "this account is locked until" in response.text
 
 
@@ -71,11 +69,44 @@ def test_after_sign_in_the_page_asked_for_opens(app: FastAPI, seeded: tuple[Serv
         "totp": totp_now(seeded[0], account),
         "next": f"/schemes/{SCHEME}/deadlines",
     }
-    response = https_client(app).post("/sign-in", data=form, follow_redirects=False)
+    response = post_sign_in(https_client(app), form)
     assert (response.status_code, response.headers["location"]) == (303, f"/schemes/{SCHEME}/deadlines")
     cookie = response.headers["set-cookie"]
     for attribute in ("HttpOnly", "Secure", "SameSite=strict"):
         assert attribute in cookie
+
+
+def test_a_sign_in_posted_without_the_form_token_or_from_another_site_is_refused(
+    app: FastAPI, seeded: tuple[Services, Seeded]
+) -> None:
+    account = make_account(seeded[0], Role.UK_CASEWORKER)
+    form = {"username": account.username, "password": PASSWORD, "totp": totp_now(seeded[0], account)}
+    forged = https_client(app).post("/sign-in", data=form, follow_redirects=False)
+    assert forged.status_code == 400
+    assert "This sign-in form has expired or was sent from another site" in forged.text
+    assert "parity_session" not in forged.headers.get("set-cookie", "")
+    client = https_client(app)
+    token = re.search(r'name="sign_in_token" value="([^"]+)"', client.get("/sign-in").text)
+    assert token is not None
+    elsewhere = client.post(
+        "/sign-in",
+        data={**form, "sign_in_token": token.group(1)},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
+    assert elsewhere.status_code == 400
+    assert "parity_session" not in elsewhere.headers.get("set-cookie", "")
+    other_token = {**form, "sign_in_token": "not-the-token-that-was-set"}
+    assert client.post("/sign-in", data=other_token, follow_redirects=False).status_code == 400
+    # The same form, from this site with its own token, signs in (and so the refusals above were not a lockout).
+    same_site = client.post(
+        "/sign-in",
+        data={**form, "sign_in_token": token.group(1)},
+        headers={"Origin": "https://testserver"},
+        follow_redirects=False,
+    )
+    assert same_site.status_code == 303
+    assert "parity_session" in same_site.headers["set-cookie"]
 
 
 def test_only_paths_of_this_site_are_followed_after_sign_in(app: FastAPI) -> None:
