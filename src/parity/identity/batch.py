@@ -1,29 +1,54 @@
 """Batch re-linking of a whole register: Splink scores the blocked pairs on DuckDB, then records are clustered.
 
-Clustering is connected components with one constraint: two groups are never joined if that would put two
-different biometric references in one cluster. Fingerprints decide when both records have them, and a chain of
-name-and-date links must not overrule them (single-linkage chaining is how unrelated people end up merged).
-Links are taken strongest first, so a conflict is settled in favour of the better evidence.
+Blocking keys held by more than ``blocking.MAX_BLOCK`` records are dropped first, as the live check skips them;
+blocked pairs whose cheap upper bound on the match weight cannot reach the threshold are not scored; Splink scores
+the rest, in slices of a bounded number of pairs. A million records take about eleven minutes and three gigabytes
+on two cores (docs/identity.md, "Batch re-linking" and "Benchmarks").
+
+Clustering is connected components in which two groups are never joined if that would put in one cluster two
+different biometric references, a man and a woman, or dates of birth that cannot be one person's
+(``clustering.ConstrainedClusters``): single-linkage chaining is how unrelated people end up merged. Links are
+taken strongest first, so a conflict is settled in favour of the better evidence.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
+from parity.identity.blocking import without_crowded_keys
+from parity.identity.clustering import ConstrainedClusters
 from parity.identity.intake import prepare_records
 from parity.identity.model import IdentityModel
-from parity.identity.model_input import model_rows_table
+from parity.identity.model_input import COMPARED_COLUMNS, model_rows_table
+from parity.identity.normalise import NormalisedRecord
 from parity.identity.port import DecisionBasis
 from parity.identity.records import IdentityRecord, RejectedRecord
+from parity.identity.scoring import BOUND_MARGIN, frequency_column, frequency_columns, weight_bound_sql
 
 # progress(stage, done, total): stages are "normalise", "score" and "cluster".
 ProgressCallback = Callable[[str, int, int], None]
+
+# Pair-key hits per slice when the caller does not choose the number of slices: DuckDB holds one slice's hits at
+# once (16 bytes each), so this bounds the memory of scoring whatever the register's size.
+_PAIRS_PER_SLICE = 25_000_000
+# DuckDB's memory ceiling for scoring; past it, it spills to a temporary directory instead of growing.
+_DUCKDB_MEMORY_LIMIT = "3GB"
+# Model rows are built this many records at a time: the rows as Python dicts cost ten times the Arrow table.
+_ROWS_AT_A_TIME = 100_000
+_CLUSTER_PROGRESS_EVERY = 100_000
 
 
 @dataclass(frozen=True)
@@ -43,35 +68,17 @@ class RelinkResult:
     links: list[Link]
     rejected: list[RejectedRecord]
     issues: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Links not followed because they would have joined two different biometric references.
-    blocked_by_biometrics: int = 0
+    # Links not followed because they would have joined records that cannot be one person (see clustering.py).
+    refused_links: int = 0
 
 
-class _ConstrainedUnionFind:
-    def __init__(self, biometric_of: dict[str, str | None]) -> None:
-        self._parent = {record_id: record_id for record_id in biometric_of}
-        self._biometrics = {record_id: {bio} if bio else set() for record_id, bio in biometric_of.items()}
+@dataclass(frozen=True)
+class _ScoredPairs:
+    """Pairs at or above the threshold, as record positions (Splink compares positions, see ``_positional``)."""
 
-    def root(self, record_id: str) -> str:
-        parent = self._parent
-        while parent[record_id] != record_id:
-            parent[record_id] = parent[parent[record_id]]
-            record_id = parent[record_id]
-        return record_id
-
-    def join(self, left: str, right: str) -> bool:
-        """Join the two groups unless they carry different biometric references; False when refused."""
-        a, b = self.root(left), self.root(right)
-        if a == b:
-            return True
-        merged = self._biometrics[a] | self._biometrics[b]
-        if len(merged) > 1:
-            return False
-        keep, drop = (a, b) if a < b else (b, a)
-        self._parent[drop] = keep
-        self._biometrics[keep] = merged
-        del self._biometrics[drop]
-        return True
+    left: npt.NDArray[np.int64]
+    right: npt.NDArray[np.int64]
+    match_weight: npt.NDArray[np.float64]
 
 
 def relink(
@@ -80,68 +87,172 @@ def relink(
     *,
     today: date | None = None,
     progress: ProgressCallback | None = None,
-    chunks: int = 1,
+    chunks: int | None = None,
 ) -> RelinkResult:
-    """Score and cluster all ``records``; ``chunks`` > 1 scores the register in slices, reporting each."""
+    """Score and cluster all ``records``; Splink scores the register in ``chunks`` slices, reporting each (by
+    default as many as keep a slice under ``_PAIRS_PER_SLICE`` blocked pairs)."""
     report = progress or (lambda _stage, _done, _total: None)
     report("normalise", 0, len(records))
     prepared = prepare_records(records, today)
     report("normalise", len(records), len(records))
-    rows = model_rows_table(prepared.usable)
-    biometric_of = {r.record_id: r.biometric_id for r in prepared.usable}
+    usable = prepared.usable
+    record_ids = [r.record_id for r in usable]
+    biometrics = [r.biometric_id for r in usable]
+    uncrowded = without_crowded_keys(_model_rows(usable))
+    slices = chunks or max(1, math.ceil(uncrowded.pair_bound / _PAIRS_PER_SLICE))
+    scored = _score(uncrowded.rows, model, slices, report)
 
-    connection = duckdb.connect()
-    db_api = DuckDBAPI(connection)
-    linker = Linker(db_api.register(rows), model.settings_for_register(rows.num_rows), log_level=logging.WARNING)
-    scored: list[tuple[str, str, float]] = []
-    for chunk in range(1, chunks + 1):
-        report("score", chunk - 1, chunks)
-        predictions = linker.inference.predict_chunk(
-            left_chunk=(chunk, chunks),
-            right_chunk=(1, 1),
-            threshold_match_weight=model.match_weight_threshold,
-            warning_mode="never",
-        )
-        # The table name is one Splink generated, not input.
-        query = f"SELECT record_id_l, record_id_r, match_weight FROM {predictions.physical_name}"  # noqa: S608
-        scored.extend(connection.execute(query).fetchall())
-        predictions.drop_table_from_database_and_remove_from_cache()
-    report("score", chunks, chunks)
-
-    links = _decided_links(scored, biometric_of)
-    clusters = _ConstrainedUnionFind(biometric_of)
+    links = _decided_links(scored, biometrics)
+    clusters = ConstrainedClusters(usable)
     blocked = 0
-    for done, link in enumerate(links):
-        if done % 100_000 == 0:
+    for done, (left, right, _weight, _basis) in enumerate(links):
+        if done % _CLUSTER_PROGRESS_EVERY == 0:
             report("cluster", done, len(links))
-        if not clusters.join(link.left_id, link.right_id):
+        if not clusters.join(left, right):
             blocked += 1
     report("cluster", len(links), len(links))
     return RelinkResult(
         model_version=model.version,
-        cluster_of={record_id: clusters.root(record_id) for record_id in biometric_of},
-        links=links,
+        cluster_of={record_id: record_ids[clusters.root(n)] for n, record_id in enumerate(record_ids)},
+        links=[Link(record_ids[left], record_ids[right], weight, basis) for left, right, weight, basis in links],
         rejected=prepared.rejected,
-        issues={r.record_id: r.issues for r in prepared.usable if r.issues},
-        blocked_by_biometrics=blocked,
+        issues={r.record_id: r.issues for r in usable if r.issues},
+        refused_links=blocked,
     )
 
 
-def _decided_links(scored: list[tuple[str, str, float]], biometric_of: dict[str, str | None]) -> list[Link]:
+def _model_rows(usable: list[NormalisedRecord]) -> pa.Table:
+    parts = [
+        model_rows_table(usable[start : start + _ROWS_AT_A_TIME]) for start in range(0, len(usable), _ROWS_AT_A_TIME)
+    ]
+    return pa.concat_tables([model_rows_table([]), *parts]).combine_chunks()
+
+
+def _positional(rows: pa.Table) -> pa.Table:
+    """The rows with their position as the id Splink sees: its pair tables and joins then carry integers, not
+    strings, which at a million records is the difference between fitting in memory and not."""
+    column = rows.schema.get_field_index("record_id")
+    return rows.set_column(column, "record_id", pa.array(np.arange(rows.num_rows, dtype=np.int64)))
+
+
+def _score(rows: pa.Table, model: IdentityModel, slices: int, report: ProgressCallback) -> _ScoredPairs:
+    """Splink's ``predict`` on each of ``slices`` slices of the blocked pairs, keeping pairs at the threshold.
+
+    Pairs are blocked here, by the model's one exploding rule (a shared blocking key), and a pair whose cheap
+    upper bound on the match weight (``scoring.weight_bound_sql``) is under the threshold is not handed to
+    Splink: it cannot be a link, and most blocked pairs are namesakes born years apart. Splink scores the rest.
+    """
+    spill = tempfile.mkdtemp(prefix="parity-relink-")
+    connection = duckdb.connect(config={"memory_limit": _DUCKDB_MEMORY_LIMIT, "temp_directory": spill})
+    try:
+        connection.execute("SET preserve_insertion_order = false")
+        positional = _positional(rows)
+        db_api = DuckDBAPI(connection)
+        linker = Linker(
+            db_api.register(positional, table_name="__parity_rows"),
+            model.settings_for_register(rows.num_rows),
+            log_level=logging.WARNING,
+        )
+        _stage_bounding_tables(connection, positional, model)
+        floor = model.match_weight_threshold - model.prior_weight_for_register(rows.num_rows) - BOUND_MARGIN
+        found: list[dict[str, npt.NDArray[np.generic]]] = []
+        for chunk in range(slices):
+            report("score", chunk, slices)
+            pairs = f"__parity_pairs_{chunk}"
+            for statement in _slice_sql(pairs, chunk, slices, model, floor):
+                connection.execute(statement)
+            linker.table_management.register_blocked_pairs_for_predict(db_api.register(pairs, table_name=pairs))
+            predictions = linker.inference.predict(
+                threshold_match_weight=model.match_weight_threshold, warning_mode="never"
+            )
+            # Table names here are generated, not input.
+            query = f"SELECT record_id_l, record_id_r, match_weight FROM {predictions.physical_name}"  # noqa: S608
+            found.append(connection.execute(query).fetchnumpy())
+            predictions.drop_table_from_database_and_remove_from_cache()
+            connection.execute(f"DROP TABLE {pairs}")
+        report("score", slices, slices)
+    finally:
+        connection.close()
+        shutil.rmtree(spill, ignore_errors=True)
+    return _ScoredPairs(
+        _joined(found, "record_id_l", np.int64),
+        _joined(found, "record_id_r", np.int64),
+        _joined(found, "match_weight", np.float64),
+    )
+
+
+def _stage_bounding_tables(connection: duckdb.DuckDBPyConnection, positional: pa.Table, model: IdentityModel) -> None:
+    """``__parity_keys`` (position, key): the exploded blocking keys; ``__parity_bounded``: the compared columns
+    and each record's term frequencies (computed as Splink computes them), by position."""
+    connection.register("__parity_positional", positional)
+    frequencies = frequency_columns(model)
+    joins = " ".join(
+        f"LEFT JOIN (SELECT {c}, count(*) / (SELECT count({c}) FROM __parity_positional) AS {frequency_column(c)} "  # noqa: S608
+        f"FROM __parity_positional WHERE {c} IS NOT NULL GROUP BY {c}) USING ({c})"
+        for c in frequencies
+    )
+    connection.execute(
+        "CREATE TABLE __parity_keys AS "
+        "SELECT record_id AS position, unnest(blocking_keys) AS key FROM __parity_positional"
+    )
+    compared = ", ".join(COMPARED_COLUMNS)
+    tf = "".join(f", {frequency_column(c)}" for c in frequencies)
+    connection.execute(
+        f"CREATE TABLE __parity_bounded AS SELECT record_id AS position, {compared}{tf} "  # noqa: S608
+        f"FROM __parity_positional {joins}"
+    )
+    connection.unregister("__parity_positional")
+
+
+def _slice_sql(pairs: str, chunk: int, slices: int, model: IdentityModel, floor: float) -> list[str]:
+    """Statements leaving in ``pairs`` the blocked pairs of one slice (left record's position modulo ``slices``)
+    whose weight bound reaches ``floor``, as Splink's blocked-pair table (match_key, join_key_l, join_key_r).
+
+    A pair sharing several keys is bounded once per key and made distinct after the bound: few pairs pass it, and
+    DuckDB bounds a pair in less time than it takes to make it distinct.
+    """
+    columns = [*COMPARED_COLUMNS, *(frequency_column(c) for c in frequency_columns(model))]
+    paired = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    # Only generated table names, model-row column names and the model file's own SQL are interpolated.
+    return [
+        "CREATE OR REPLACE TEMP TABLE __parity_slice AS "  # noqa: S608
+        "SELECT l.position AS a, r.position AS b FROM __parity_keys l "
+        "JOIN __parity_keys r ON l.key = r.key AND l.position < r.position "
+        f"WHERE l.position % {slices} = {chunk}",
+        f"CREATE TABLE {pairs} AS SELECT DISTINCT '0' AS match_key, a AS join_key_l, b AS join_key_r FROM ("  # noqa: S608
+        f"SELECT p.a, p.b, {paired} FROM __parity_slice p "
+        "JOIN __parity_bounded l ON l.position = p.a JOIN __parity_bounded r ON r.position = p.b"
+        f") WHERE {weight_bound_sql(model)} >= {floor!r}",
+        "DROP TABLE __parity_slice",
+    ]
+
+
+def _joined(parts: list[dict[str, npt.NDArray[np.generic]]], column: str, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    return np.concatenate([np.empty(0, dtype), *(np.asarray(part[column], dtype=dtype) for part in parts)])
+
+
+_DecidedLink = tuple[int, int, float, DecisionBasis]
+
+
+def _decided_links(scored: _ScoredPairs, biometrics: Sequence[str | None]) -> list[_DecidedLink]:
     """Apply the biometric rule to scored pairs, and add pairs the fingerprints join whatever their weight."""
-    links = []
-    for left, right, weight in scored:
-        left_bio, right_bio = biometric_of[left], biometric_of[right]
-        if left_bio and right_bio:
-            continue  # decided below, by the fingerprints alone
-        links.append(Link(left, right, weight, "match_weight"))
-    by_biometric: dict[str, list[str]] = {}
-    for record_id, bio in biometric_of.items():
+    has_biometric = np.array([bio is not None for bio in biometrics], dtype=bool)
+    # Pairs with fingerprints on both sides are decided below, by the fingerprints alone.
+    by_weight = ~(has_biometric[scored.left] & has_biometric[scored.right])
+    links: list[_DecidedLink] = [
+        (int(left), int(right), float(weight), "match_weight")
+        for left, right, weight in zip(
+            scored.left[by_weight], scored.right[by_weight], scored.match_weight[by_weight], strict=True
+        )
+    ]
+    by_biometric: dict[str, list[int]] = {}
+    for position, bio in enumerate(biometrics):
         if bio:
-            by_biometric.setdefault(bio, []).append(record_id)
+            by_biometric.setdefault(bio, []).append(position)
     for members in by_biometric.values():
         first = members[0]
-        links.extend(Link(first, other, float("inf"), "biometric") for other in members[1:])
-    # Strongest first; ties broken by id so that the clustering does not depend on the order DuckDB returns rows.
-    links.sort(key=lambda link: (-link.match_weight, link.left_id, link.right_id))
+        links.extend((first, other, math.inf, "biometric") for other in members[1:])
+    # Strongest first; ties broken by position so that the clustering does not depend on the order DuckDB returns
+    # rows.
+    links.sort(key=lambda link: (-link[2], link[0], link[1]))
     return links

@@ -117,9 +117,18 @@ def relink_command(
     records: Annotated[Path, typer.Argument(help="CSV of records to deduplicate.")],
     output: Annotated[Path, typer.Argument(help="CSV to write: record_id, cluster_id.")],
     model: ModelOption = None,
-    chunks: Annotated[int, typer.Option(help="Score the register in this many slices (progress per slice).")] = 4,
+    chunks: Annotated[
+        int | None,
+        typer.Option(
+            help="Score the register in this many slices (progress per slice); "
+            "default: as many as keep a slice to 25 million blocked pairs.",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
-    """Re-link a whole register: score blocked pairs with Splink on DuckDB, then cluster."""
+    """Re-link a whole register: score blocked pairs with Splink on DuckDB, then cluster.
+
+    Blocking keys held by more than 2,000 records are left out, as the live check skips them."""
     from parity.identity.batch import relink
 
     loaded = _read_or_exit(records)

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from parity.identity.blocking import MAX_BLOCK
 from parity.identity.intake import prepare_records, rejection_reason, today_utc
 from parity.identity.model import NAME_FREQUENCY_COLUMN, IdentityModel
 from parity.identity.model_input import MODEL_ROW_SCHEMA, model_rows_table
@@ -31,9 +32,6 @@ _MERGE_PENDING_AT = 50_000
 _PENDING_PARTS = 8
 # Recently added rows are folded into the settled table once there are this many (or a tenth of it).
 _SETTLE_RECENT_AT = 50_000
-# A key shared by more register records than this ("Mohammed Ahmed, Sudan") picks out nobody in particular;
-# it is skipped, and the record's other keys find its candidates. Keeps a check fast however common the name.
-MAX_BLOCK = 2_000
 # Candidates below this weight are not worth a caseworker's attention and are left out of the ranked list.
 _SHOW_FROM_WEIGHT = 0.0
 _MAX_SHOWN = 20
@@ -203,13 +201,15 @@ class SplinkIdentityResolver:
 
     def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
         """Add records to the register; returns the ones refused, with reasons (they are not added)."""
-        prepared = prepare_records(records, self._today)
-        fresh = [r for r in prepared.usable if r.record_id not in self._biometric_of]
+        # Repeats are refused before normalising: catch-up hands a process its own records back after each commit.
+        known = self._biometric_of
         repeated = [
-            RejectedRecord(r.record_id, "record id already in the register")
-            for r in prepared.usable
-            if r.record_id in self._biometric_of
+            RejectedRecord(r.record_id, "record id already in the register") for r in records if r.record_id in known
         ]
+        prepared = prepare_records([r for r in records if r.record_id not in known], self._today)
+        fresh = prepared.usable
+        if not fresh:
+            return prepared.rejected + repeated
         rows = model_rows_table(fresh)
         self._index.add(rows)
         self._name_frequencies.add(rows.column(NAME_FREQUENCY_COLUMN).to_pylist())

@@ -28,10 +28,13 @@ DEFAULT_MODEL_RESOURCE = "default_model.json"
 # The probability given to a comparison level that training never observed (see `_fill_unobserved_levels`).
 UNOBSERVED_LEVEL_PROBABILITY = 1e-3
 
-# Agreement on a common name ("Mohammed Ahmed") is weaker evidence than on a rare one: the three agreeing levels
-# are adjusted by how frequent the name's skeleton is in the register (Splink term-frequency adjustment).
+# Agreement on a common name ("Mohammed Ahmed") is weaker evidence than on a rare one: the levels of full or
+# near-full agreement are adjusted by how frequent the name's skeleton is in the register (Splink
+# term-frequency adjustment).
 NAME_FREQUENCY_COLUMN = "skeleton_sorted"
 _NAME_FREQUENCY = {"tf_adjustment_column": NAME_FREQUENCY_COLUMN, "tf_adjustment_weight": 1.0}
+# Comparisons whose u probabilities are estimated among namesakes (see `_estimate_u_among_namesakes`).
+_NAMESAKE_CONDITIONED = ("nationality", "sex")
 
 _NAME_LEVELS = [
     {
@@ -59,6 +62,7 @@ _NAME_LEVELS = [
         "OR list_slice(skeletons_l, len(skeletons_l) - len(skeletons_r) + 1, len(skeletons_l)) = skeletons_r "
         "OR list_slice(skeletons_r, len(skeletons_r) - len(skeletons_l) + 1, len(skeletons_r)) = skeletons_l)",
         "label_for_charts": "one name contains the other",
+        **_NAME_FREQUENCY,
     },
     {
         # The length test is implied by the distance; it is there so that the costly distance is computed only
@@ -66,6 +70,7 @@ _NAME_LEVELS = [
         "sql_condition": "abs(length(name_sorted_l) - length(name_sorted_r)) <= 1 "
         "AND damerau_levenshtein(name_sorted_l, name_sorted_r) <= 1",
         "label_for_charts": "one-letter difference",
+        **_NAME_FREQUENCY,
     },
     {
         # Short skeletons ("amr", "amd") differ by one letter between unrelated names; long ones rarely do.
@@ -73,6 +78,7 @@ _NAME_LEVELS = [
         "AND abs(length(skeleton_sorted_l) - length(skeleton_sorted_r)) <= 1 "
         "AND damerau_levenshtein(skeleton_sorted_l, skeleton_sorted_r) <= 1",
         "label_for_charts": "one-letter difference after transliteration",
+        **_NAME_FREQUENCY,
     },
     {
         # The pattern of siblings and of a heavily misspelt own name alike; the data decide its weight.
@@ -245,8 +251,10 @@ def train_model(
     """Estimate the model from model rows (see ``model_input``).
 
     With ``labels`` (the true person of each row, as the synthetic generator provides), m probabilities come
-    from the labelled pairs and the prior from the labelled pair count; without them, from expectation
-    maximisation over blocked pairs. u probabilities always come from random pairs.
+    from the labelled pairs, the prior from the labelled pair count, and the u probabilities of nationality and
+    sex from pairs of different people with the same name (see ``_estimate_u_among_namesakes``). Without labels,
+    m and the prior come from expectation maximisation over blocked pairs. Other u probabilities come from
+    random pairs.
     """
     db_api = DuckDBAPI(duckdb.connect())
     training_rows = rows if labels is None else rows.append_column("true_person_id", pa.array(labels, pa.string()))
@@ -265,6 +273,7 @@ def train_model(
     # A random per-run identifier would give two identical trainings different versions.
     settings.pop("linker_uid", None)
     if labels is not None:
+        _estimate_u_among_namesakes(settings, rows, labels)
         settings["probability_two_random_records_match"] = _share_of_pairs_that_match(labels)
     _fill_unobserved_levels(settings)
     return IdentityModel(settings, match_weight_threshold, reference_register_size=rows.num_rows)
@@ -288,3 +297,39 @@ def _share_of_pairs_that_match(labels: list[str]) -> float:
     matching_pairs = sum(n * (n - 1) // 2 for n in Counter(labels).values())
     all_pairs = len(labels) * (len(labels) - 1) // 2
     return max(matching_pairs, 1) / max(all_pairs, 1)
+
+
+def _estimate_u_among_namesakes(settings: dict[str, Any], rows: pa.Table, labels: list[str]) -> None:
+    """Replace the u probabilities of the nationality and sex comparisons by their shares among pairs of
+    different people whose name skeletons agree.
+
+    Names are drawn from each group's own pool and most are given to one sex, so two unrelated people who share
+    a name nearly always share a nationality and a sex too. The model treats comparisons as independent given
+    match status: with u from random pairs, "same name", "same nationality" and "same sex" would count one
+    piece of evidence three times. Among namesakes the same nationality or sex says little and a different one
+    says much, which is what the model needs, since only pairs whose names agree come near the threshold. The
+    name levels keep u from random pairs, consistent with their term-frequency adjustment (relative to the
+    whole register).
+    """
+    connection = duckdb.connect()
+    connection.register(
+        "model_rows",
+        rows.select([NAME_FREQUENCY_COLUMN, *_NAMESAKE_CONDITIONED]).append_column(
+            "person", pa.array(labels, pa.string())
+        ),
+    )
+    for column in _NAMESAKE_CONDITIONED:
+        # Column names come from this module, not from input.
+        same, different = connection.execute(
+            f"SELECT count(*) FILTER (WHERE l.{column} = r.{column}), "  # noqa: S608
+            f"count(*) FILTER (WHERE l.{column} <> r.{column}) FROM model_rows l JOIN model_rows r "
+            f"ON l.{NAME_FREQUENCY_COLUMN} = r.{NAME_FREQUENCY_COLUMN} AND l.person < r.person"
+        ).fetchone() or (0, 0)
+        if not (same and different):
+            continue  # too few namesakes to estimate from: the random-pair estimate stays
+        comparison = next(c for c in settings["comparisons"] if c["output_column_name"] == column)
+        for level in comparison["comparison_levels"]:
+            if level["sql_condition"] == f"{column}_l = {column}_r":
+                level["u_probability"] = same / (same + different)
+            elif level["sql_condition"] == "ELSE":
+                level["u_probability"] = different / (same + different)

@@ -32,8 +32,13 @@ MODEL_ROW_SCHEMA = pa.schema(
     ]
 )
 
+# The columns the model's comparisons read (the others identify the row or choose candidates).
+COMPARED_COLUMNS = [name for name in MODEL_ROW_SCHEMA.names if name not in {"record_id", "blocking_keys"}]
+
 # A skeleton of one letter ("t" from "Thi") says too little to pick candidates by.
 _MIN_BLOCKING_SKELETON = 2
+# One name alone ("Ali") is shared by too many people to be filed under without the nationality or a year.
+_MIN_NAMES_FOR_WHOLE_NAME_KEY = 2
 
 
 def blocking_keys(record: NormalisedRecord) -> list[str]:
@@ -44,7 +49,9 @@ def blocking_keys(record: NormalisedRecord) -> list[str]:
       placeholder day and month;
     * each pair of name skeletons with the nationality, which survives a missing or wrong date of birth;
     * the full date of birth with the nationality, when the date is a real one, which survives heavy
-      misspelling of every name.
+      misspelling of every name;
+    * all the name skeletons together, without the nationality, which survives a wrong or unknown nationality
+      code together with a missing date of birth.
     """
     keys: list[str] = []
     if record.biometric_id:
@@ -62,6 +69,8 @@ def blocking_keys(record: NormalisedRecord) -> list[str]:
         if not record.dob_is_placeholder:
             keys.append(f"f|{record.date_of_birth.isoformat()}|{nationality}")
     keys.extend(f"p|{first}|{second}|{nationality}" for first, second in combinations(usable, 2))
+    if len(usable) >= _MIN_NAMES_FOR_WHOLE_NAME_KEY:
+        keys.append(f"n|{'|'.join(usable)}")
     return keys
 
 

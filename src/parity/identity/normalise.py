@@ -88,6 +88,10 @@ _SKELETON_REWRITES = (
     ("w", "v"),
     ("p", "f"),
 )
+# Arabic ta marbuta and Persian final -eh are written with or without an h ("Tara"/"Tarah", "Fatemeh"/"Fateme").
+_FINAL_H_AFTER_VOWEL = re.compile(r"(?<=[aeiou])h$")
+# The diphthong of "Hussein"/"Hussain", "Sheikh"/"Shaikh", "Zeinab"/"Zainab" is written with either vowel.
+_DIPHTHONG = re.compile(r"e(?=[iy])")
 _VOWELS_AND_H = re.compile(r"[aeiouyh]")
 _REPEATED_LETTER = re.compile(r"(.)\1+")
 _VOWEL_CLASS = {"a": "a", "e": "i", "i": "i", "y": "i", "o": "u", "u": "u"}
@@ -153,7 +157,7 @@ def skeleton(token: str) -> str:
     syllables, "Ali", "Reza") they carry the name ("Lan" and "Linh" are different people), so they are only
     folded into three classes.
     """
-    rewritten = token
+    rewritten = _DIPHTHONG.sub("a", _FINAL_H_AFTER_VOWEL.sub("", token))
     for spelling, replacement in _SKELETON_REWRITES:
         rewritten = rewritten.replace(spelling, replacement)
     rewritten = _REPEATED_LETTER.sub(r"\1", rewritten)

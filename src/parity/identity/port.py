@@ -13,8 +13,8 @@ from parity.identity.records import IdentityRecord, RejectedRecord
 DecisionBasis = Literal["match_weight", "biometric"]
 
 # A pair scoring at or above this match weight (log2 Bayes factor) is proposed as the same person, unless a
-# model file says otherwise.
-DEFAULT_MATCH_WEIGHT_THRESHOLD = 4.0
+# model file says otherwise. Chosen on generated development sets (docs/identity.md, "Threshold").
+DEFAULT_MATCH_WEIGHT_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from parity.domain.errors import DomainError
 from parity.domain.lifecycle import SchemeRef
+from parity.domain.messages import Message
 from parity.identity.port import IdentityResolver, NullIdentityResolver
 from parity.scheme.model import Scheme
 from parity.services.audit import AuditPolicy, append, record_ids_in
@@ -55,14 +56,21 @@ class Services:
     # Identity resolution (issue 5): finds earlier records of the same person at intake and at expression of
     # interest. Null unless configured; filled from the store's identity index on first use (services.identity).
     identity: IdentityResolver = field(default_factory=NullIdentityResolver)
-    identity_warmed: bool = False
+    # The number of the last identity index record the resolver's register has read (parity.services.identity).
+    identity_read_to: int = 0
     # The audit chain (issue 3): every command appends an entry; checkpoints are signed with the configured key.
     audit: AuditPolicy = field(default_factory=AuditPolicy)
 
     def scheme(self, scheme_id: str) -> Scheme:
         found = self.schemes.get(scheme_id)
         if found is None:
-            raise UnknownScheme(f"scheme '{scheme_id}' is not loaded (loaded: {', '.join(self.schemes) or 'none'})")
+            raise UnknownScheme(
+                Message(
+                    "scheme '%(scheme)s' is not loaded (loaded: %(loaded)s)",
+                    scheme=scheme_id,
+                    loaded=", ".join(self.schemes) or "none",
+                )
+            )
         return found
 
     def register(self, scheme: Scheme) -> None:
@@ -118,7 +126,11 @@ def run_command(
             if stored is not None:
                 if stored.name != name or stored.request_hash != fingerprint:
                     raise IdempotencyConflict(
-                        f"command id {command_id} was already used for a different request ({stored.name})"
+                        Message(
+                            "command id %(command)s was already used for a different request (%(name)s)",
+                            command=command_id,
+                            name=stored.name,
+                        )
                     )
                 _audit_and_commit(uow, stored.result, "replayed")
                 return stored.result

@@ -6,9 +6,10 @@ model version, the match weight and every field's contribution. Nothing else cha
 (`decide_identity_match`); the decision is an action on the case, and a confirmed link drives eligibility
 (rules 11 and 16, see `parity.domain.identity_links`).
 
-The resolver keeps its register in memory, filled from the store's index on first use and then kept up to date as
-people are recorded. A record added in a transaction that later rolls back stays in memory; it is never flagged,
-because candidates are confirmed against the store first.
+The resolver keeps its register in memory, filled from the store's index on first use and then, before each check,
+given the index records committed since it last read (by any process: the index numbers its records in commit
+order). A record added in a transaction that later rolls back stays in memory; it is never flagged, because
+candidates are confirmed against the store first.
 """
 
 from __future__ import annotations
@@ -26,21 +27,22 @@ from parity.domain.identity_links import (
     FlagDecision,
     IdentityFlag,
     LinkConsequence,
+    LinkedRecord,
     RecordSource,
     confirmed_link_consequences,
 )
 from parity.domain.lifecycle import Action
 from parity.domain.people import IdentityClaim
 from parity.domain.returns import RETURN_TRANSITIONS
-from parity.identity.port import IdentityResolver
+from parity.identity.port import IdentityResolver, NullIdentityResolver
 from parity.identity.records import IdentityRecord
 from parity.services.context import Services, run_command, scheme_ref
 from parity.services.ports import IndexedPerson, UnitOfWork
 
 # Records handed to the resolver at a time while it is filled from the store.
 _WARM_BATCH = 10_000
-# Filling the resolver happens once per process; two first checks at the same moment must not both do it.
-_warming = threading.Lock()
+# Two checks at the same moment must not both read the same new records into the register.
+_catching_up = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -65,17 +67,23 @@ def identity_record(record_id: str, claim: IdentityClaim) -> IdentityRecord:
     )
 
 
-def _warm_resolver(services: Services, uow: UnitOfWork) -> IdentityResolver:
-    with _warming:
-        if not services.identity_warmed:
-            batch: list[IdentityRecord] = []
-            for person in uow.identity.all_people():
-                batch.append(person.record)
-                if len(batch) == _WARM_BATCH:
-                    services.identity.add(batch)
-                    batch = []
-            services.identity.add(batch)
-            services.identity_warmed = True
+def _caught_up_resolver(services: Services, uow: UnitOfWork) -> IdentityResolver:
+    """The resolver, its register first given every index record committed since it last read the index: on the
+    first check of the process that is the whole index, later only what other processes (another API worker, a
+    CLI import) have committed meanwhile, and this process's own records again (the resolver refuses repeats)."""
+    if isinstance(services.identity, NullIdentityResolver):
+        return services.identity  # nothing to keep up to date
+    with _catching_up:
+        batch: list[IdentityRecord] = []
+        read_to = services.identity_read_to
+        for sequence, person in uow.identity.indexed_after(read_to):
+            batch.append(person.record)
+            read_to = sequence
+            if len(batch) == _WARM_BATCH:
+                services.identity.add(batch)
+                batch = []
+        services.identity.add(batch)
+        services.identity_read_to = read_to
     return services.identity
 
 
@@ -87,7 +95,7 @@ def index_and_check(
     People recorded together (one boat, one family) are checked against the register before any of them is added
     to it: they are different people.
     """
-    resolver = _warm_resolver(services, uow)
+    resolver = _caught_up_resolver(services, uow)
     indexed = [IndexedPerson(source, p.case_id, identity_record(p.record_id, p.identity)) for p in people]
     checks = resolver.check_all([person.record for person in indexed])
     known = uow.identity.located({c.record_id for check in checks for c in check.flagged})
@@ -214,3 +222,54 @@ def identity_flags(services: Services, case_id: str) -> list[IdentityFlag]:
     """The identity flags raised for a case's people, pending and decided, oldest first."""
     with services.uow() as uow:
         return uow.identity.flags_for_case(case_id)
+
+
+@dataclass(frozen=True)
+class FlaggedPair:
+    """A flag with the two records it links, each with its case."""
+
+    flag: IdentityFlag
+    record: LinkedRecord
+    candidate: LinkedRecord
+
+
+@dataclass(frozen=True)
+class FlagEvidence:
+    """What a person deciding a flag compares: both records as indexed (None once anonymised under retention)."""
+
+    pair: FlaggedPair
+    record_person: IdentityRecord | None
+    candidate_person: IdentityRecord | None
+
+
+def pending_identity_flags(services: Services, limit: int) -> list[FlaggedPair]:
+    """Flags awaiting a decision, oldest first: a flag on an arrival waits while the readmission request's 14 days
+    run (rule 5). Among flags raised together, the strongest match comes first."""
+    with services.uow() as uow:
+        return _flagged_pairs(uow, uow.identity.pending_flags(limit))
+
+
+def case_flagged_pairs(services: Services, case_id: str) -> list[FlaggedPair]:
+    """A case's flags, pending and decided, oldest first, each with the two records it links."""
+    with services.uow() as uow:
+        return _flagged_pairs(uow, uow.identity.flags_for_case(case_id))
+
+
+def _flagged_pairs(uow: UnitOfWork, flags: list[IdentityFlag]) -> list[FlaggedPair]:
+    located = uow.identity.located({r for f in flags for r in (f.record_id, f.candidate_record_id)})
+    return [FlaggedPair(f, located[f.record_id], located[f.candidate_record_id]) for f in flags]
+
+
+def identity_flag_evidence(services: Services, flag_id: str) -> FlagEvidence:
+    """One flag, pending or decided, with both records side by side (personal data: the caller audits the read)."""
+    with services.uow() as uow:
+        flag = uow.identity.flag(flag_id)
+        ids = {flag.record_id, flag.candidate_record_id}
+        located, people = uow.identity.located(ids), uow.identity.people(ids)
+    pair = FlaggedPair(flag, located[flag.record_id], located[flag.candidate_record_id])
+
+    def person(record_id: str) -> IdentityRecord | None:
+        found = people.get(record_id)
+        return None if found is None else found.record
+
+    return FlagEvidence(pair, person(flag.record_id), person(flag.candidate_record_id))

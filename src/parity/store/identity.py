@@ -43,7 +43,8 @@ def _record_row(person: IndexedPerson, at: datetime) -> dict[str, Any]:
     }
 
 
-def _indexed_person(row: Mapping[str, Any]) -> IndexedPerson:
+def indexed_person(row: Mapping[str, Any]) -> IndexedPerson:
+    """A decrypted identity_records row as the person the services see (also read by the subject-access export)."""
     record = IdentityRecord(
         record_id=row["record_id"],
         given_names=row["given_names"],
@@ -58,19 +59,7 @@ def _indexed_person(row: Mapping[str, Any]) -> IndexedPerson:
 
 
 def _flag_row(flag: IdentityFlag) -> dict[str, Any]:
-    return {
-        "id": flag.id,
-        "record_id": flag.record_id,
-        "candidate_record_id": flag.candidate_record_id,
-        "model_version": flag.model_version,
-        "match_weight": flag.match_weight,
-        "match_probability": flag.match_probability,
-        "basis": flag.basis,
-        "contributions": dict(flag.contributions),
-        "levels": dict(flag.levels),
-        "raised_at": flag.raised_at,
-        "status": flag.status.value,
-    }
+    return {"id": flag.id, **flag.evidence()}
 
 
 def _flag(row: RowMapping) -> IdentityFlag:
@@ -104,23 +93,48 @@ class SqlIdentityRepository:
     def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
         self.cipher = cipher
+        # The first number this unit of work gave a record: its records are not committed yet, and their numbers are
+        # given again if it rolls back, so ``indexed_after`` does not return them.
+        self._uncommitted_from: int | None = None
 
     def add_people(self, people: Sequence[IndexedPerson], at: datetime) -> None:
-        if people:
-            rows = [IDENTITY_RECORDS.seal(self.cipher, _record_row(person, at)) for person in people]
-            self.connection.execute(insert(t.identity_records), rows)
+        """Index ``people``, numbered after the last indexed record (see ``indexed_after``)."""
+        if not people:
+            return
+        head = t.identity_index_head
+        # FOR UPDATE: PostgreSQL writers queue on this row until the holder commits, so numbers follow commit order
+        # and a rolled-back writer's numbers are given again (SQLite's BEGIN IMMEDIATE already serialises writers).
+        last = self.connection.execute(select(head.c.sequence).where(head.c.id == 1).with_for_update()).scalar_one()
+        rows = [
+            {**IDENTITY_RECORDS.seal(self.cipher, _record_row(person, at)), "sequence": last + number}
+            for number, person in enumerate(people, start=1)
+        ]
+        self.connection.execute(insert(t.identity_records), rows)
+        self.connection.execute(update(head).where(head.c.id == 1).values(sequence=last + len(people)))
+        if self._uncommitted_from is None:
+            self._uncommitted_from = last + 1
 
     def all_people(self) -> Iterator[IndexedPerson]:
         """The whole index, oldest first, streamed in batches; records anonymised under retention are left out."""
+        return (person for _, person in self._numbered(after=0, committed_only=False))
+
+    def indexed_after(self, sequence: int) -> Iterator[tuple[int, IndexedPerson]]:
+        """Committed records numbered after ``sequence``, in order, each with its number; anonymised records are
+        left out. Numbers follow commit order, so a reader that has seen number n has seen every committed record
+        before it; records this unit of work added are left out until it commits."""
+        return self._numbered(after=sequence, committed_only=True)
+
+    def _numbered(self, *, after: int, committed_only: bool) -> Iterator[tuple[int, IndexedPerson]]:
         records = t.identity_records
+        wanted = [records.c.sequence > after, records.c.given_names.is_not(None)]
+        if committed_only and self._uncommitted_from is not None:
+            wanted.append(records.c.sequence < self._uncommitted_from)
         rows = self.connection.execute(
-            select(records)
-            .where(records.c.given_names.is_not(None))
-            .order_by(records.c.indexed_at, records.c.record_id),
+            select(records).where(*wanted).order_by(records.c.sequence),
             execution_options={"yield_per": _WARM_BATCH},
         )
         for row in rows.mappings():
-            yield _indexed_person(IDENTITY_RECORDS.open(self.cipher, row))
+            yield row["sequence"], indexed_person(IDENTITY_RECORDS.open(self.cipher, row))
 
     def located(self, record_ids: Collection[str]) -> dict[str, LinkedRecord]:
         records, cases = t.identity_records, t.return_cases
@@ -166,6 +180,31 @@ class SqlIdentityRepository:
         )
         if changed.rowcount != 1:
             raise ConcurrencyConflict(f"identity flag {flag.id} was decided by someone else")
+
+    def people(self, record_ids: Collection[str]) -> dict[str, IndexedPerson]:
+        """The indexed records among ``record_ids``; ids not in the index, or anonymised under retention, are left
+        out."""
+        records = t.identity_records
+        wanted = sorted(set(record_ids))
+        found: dict[str, IndexedPerson] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            query = select(records).where(
+                records.c.record_id.in_(wanted[start : start + _IN_BATCH]), records.c.given_names.is_not(None)
+            )
+            for row in self.connection.execute(query).mappings():
+                person = indexed_person(IDENTITY_RECORDS.open(self.cipher, row))
+                found[person.record.record_id] = person
+        return found
+
+    def pending_flags(self, limit: int) -> list[IdentityFlag]:
+        flags = t.identity_flags
+        query = (
+            select(flags)
+            .where(flags.c.status == FlagStatus.PENDING.value)
+            .order_by(flags.c.raised_at, flags.c.match_weight.desc(), flags.c.id)
+            .limit(limit)
+        )
+        return [_flag(row) for row in self.connection.execute(query).mappings()]
 
     def flags_for_case(self, case_id: str) -> list[IdentityFlag]:
         flags, records = t.identity_flags, t.identity_records

@@ -15,7 +15,7 @@ from parity.domain.returns import ReturnStatus
 from parity.protection import FieldCipher
 from parity.services.ports import AnonymisedCounts, ClosedCase, HeldRecord, IndexedPerson
 from parity.store import tables as t
-from parity.store.identity import _indexed_person
+from parity.store.identity import indexed_person
 from parity.store.protected import ADMISSION_MEMBERS, IDENTITY_RECORDS, PEOPLE, PROTECTED_TABLES, ProtectedTable
 
 # Bound parameters per IN (...) query, under the SQLite and PostgreSQL limits.
@@ -133,7 +133,7 @@ class SqlPersonalData:
         for chunk in _chunks(record_ids):
             query = select(records).where(records.c.record_id.in_(chunk), records.c.given_names.is_not(None))
             rows = self.connection.execute(query.order_by(records.c.record_id)).mappings()
-            entries.extend(_indexed_person(IDENTITY_RECORDS.open(self.cipher, row)) for row in rows)
+            entries.extend(indexed_person(IDENTITY_RECORDS.open(self.cipher, row)) for row in rows)
         return entries
 
     def flag_ids_involving(self, record_ids: Collection[str]) -> list[str]:

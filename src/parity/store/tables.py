@@ -265,6 +265,16 @@ identity_records = Table(
     Column("document_number", Text),
     Column("biometric_ref", Text),
     Column("indexed_at", UtcDateTime, nullable=False),
+    # Numbered in commit order without gaps (from identity_index_head): a process reads what it has not seen yet.
+    Column("sequence", BigInteger, nullable=False, unique=True, index=True),
+)
+
+# One row: the last number given to an identity_records row. Writers lock it, so numbers follow commit order.
+identity_index_head = Table(
+    "identity_index_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("sequence", BigInteger, nullable=False),
 )
 
 identity_flags = Table(

@@ -89,6 +89,28 @@ def test_compiled_scorer_gives_splinks_own_match_weights(
     assert max(pair.match_weight for pair in ours) > model.match_weight_threshold
 
 
+def test_asking_for_a_minimum_weight_drops_only_pairs_under_it(
+    model: IdentityModel, labelled_register: list[LabelledRecord]
+) -> None:
+    # The scorer filters pairs by a cheap bound on their weight before evaluating the costly levels: the pairs it
+    # keeps must be exactly those at or above the minimum, or with agreeing fingerprints, with the same weights.
+    rows = model_rows_table(prepare_records([r.record for r in labelled_register[:600]], TODAY).usable)
+    names = rows.column(NAME_FREQUENCY_COLUMN).to_pylist()
+    frequencies = {NAME_FREQUENCY_COLUMN: {name: names.count(name) / len(names) for name in names if name}}
+    biometric = dict(zip(rows.column("record_id").to_pylist(), rows.column("biometric_id").to_pylist(), strict=True))
+    scorer, prior, left = CompiledScorer(model), model.prior_weight_for_register(rows.num_rows), rows.slice(0, 40)
+    every = scorer.score(left, rows, prior, frequencies)
+    for minimum in (-5.0, 0.0, model.match_weight_threshold):
+        found = {
+            (p.left_id, p.right_id): p.match_weight
+            for p in scorer.score(left, rows, prior, frequencies, minimum_weight=minimum)
+        }
+        expected = {(p.left_id, p.right_id): p.match_weight for p in every if p.match_weight >= minimum}
+        assert {key: found[key] for key in expected} == expected
+        assert all(biometric[a] is not None and biometric[a] == biometric[b] for a, b in found.keys() - expected.keys())
+        assert 0 < len(expected) < len(every)
+
+
 def test_scorer_refuses_a_model_with_untrained_levels(model: IdentityModel) -> None:
     settings = {**model.splink_settings, "comparisons": [dict(c) for c in model.splink_settings["comparisons"]]}
     first = settings["comparisons"][0]
