@@ -341,6 +341,26 @@ def test_an_approval_is_refused_when_admissions_paused_since(
     assert set(statuses(services, round_of_three).values()) == {AdmissionStatus.ELIGIBLE}
 
 
+def test_a_round_takes_places_from_the_balance_even_when_this_weeks_level_is_used_up(
+    services: Services, round_of_three: dict[str, str], uk_fr: Scheme
+) -> None:
+    """Families invited now are cleared weeks later, when that week's level is checked (rule 23): a round needs
+    only room in the balance (rule 21). Charging it to this week's level too starved admissions (twin vs engine)."""
+    level = uk_fr.parity.weekly_level
+    with services.uow() as uow:
+        ledger = uow.ledgers.get(uk_fr.id)
+        ledger.record_return(level, date(2025, 8, 25), uk_fr.parity)  # last week's returns
+        ledger.commit_admission(level, date(2025, 9, 1), uk_fr.parity)  # this week's level, all cleared
+        uow.ledgers.save(ledger)
+        uow.commit()
+        assert ledger.places_available(uk_fr.parity, date(2025, 9, 1)) == 0
+
+    proposal = propose(services)
+
+    assert proposal["places"] == level * uk_fr.parity.admissions_per_return + uk_fr.parity.tolerance - level
+    assert proposal["places_filled"] == 7
+
+
 def test_more_places_than_the_ledger_allows_are_refused(services: Services, round_of_three: dict[str, str]) -> None:
     with pytest.raises(LedgerLimitReached, match="26 places asked for, but the ledger allows 25"):
         propose(services, places=26)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from parity.domain.errors import LedgerLimitReached
+from parity.domain.messages import Message
 from parity.scheme.model import ParityRule
 
 
@@ -47,11 +48,14 @@ class Ledger:
     def admissions_paused(self, rule: ParityRule) -> bool:
         return self.admitted + self.committed >= self.admissions_allowed(rule)
 
+    def places_by_balance(self, rule: ParityRule) -> int:
+        """Admission places the parity balance leaves free now (rule 21), whatever the week."""
+        return max(0, int(self.admissions_allowed(rule)) - self.admitted - self.committed)
+
     def places_available(self, rule: ParityRule, on: date) -> int:
         """Admission places that may be released now: what the balance allows, within this week's level."""
-        by_balance = int(self.admissions_allowed(rule)) - self.admitted - self.committed
         by_week = rule.weekly_level - self.week(on).clearances_issued
-        return max(0, min(by_balance, by_week))
+        return max(0, min(self.places_by_balance(rule), by_week))
 
     def returns_ahead(self, rule: ParityRule) -> bool:
         """Returns lead admissions beyond the tolerance: the readmitting state may refuse new requests (rule 21)."""
@@ -65,8 +69,12 @@ class Ledger:
         week = self.week(on)
         if week.returned + people > rule.weekly_level:
             raise LedgerLimitReached(
-                f"the week of {week_start(on)} already has {week.returned} returns; "
-                f"the weekly level is {rule.weekly_level} (rule 23)"
+                Message(
+                    "the week of %(week)s already has %(returned)s returns; the weekly level is %(level)s (rule 23)",
+                    week=week_start(on),
+                    returned=week.returned,
+                    level=rule.weekly_level,
+                )
             )
         week.returned += people
         self.returned += people
@@ -75,9 +83,18 @@ class Ledger:
         available = self.places_available(rule, on)
         if people > available:
             raise LedgerLimitReached(
-                f"{people} admission place(s) needed but {available} available: returned {self.returned}, "
-                f"admitted {self.admitted}, clearances outstanding {self.committed}, tolerance {rule.tolerance}, "
-                f"weekly level {rule.weekly_level} (rules 21-23)"
+                Message(
+                    "%(people)s admission place(s) needed but %(available)s available: returned %(returned)s, "
+                    "admitted %(admitted)s, clearances outstanding %(committed)s, tolerance %(tolerance)s, "
+                    "weekly level %(level)s (rules 21-23)",
+                    people=people,
+                    available=available,
+                    returned=self.returned,
+                    admitted=self.admitted,
+                    committed=self.committed,
+                    tolerance=rule.tolerance,
+                    level=rule.weekly_level,
+                )
             )
         self.week(on).clearances_issued += people
         self.committed += people

@@ -24,6 +24,7 @@ from parity.domain.clocks import ClockRules
 from parity.domain.eligibility import Applicant, admission_bars
 from parity.domain.errors import InvalidCommand, LedgerLimitReached
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message, joined, keep_all
 from parity.domain.proposals import Amendment, AmendmentRefused, ProposalStatus, SelectionProposal, StaleProposal
 from parity.scheme.model import Scheme
 from parity.selection import Candidate, Member, Method, SelectionInputError, SelectionRequest, propose
@@ -48,7 +49,7 @@ class InvalidSelectionRequest(InvalidCommand):
 
     def __init__(self, error: SelectionInputError) -> None:
         self.problems = error.problems
-        super().__init__(f"nothing was proposed: {error}")
+        super().__init__(Message("nothing was proposed: %(problems)s", problems=str(error)))
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,13 @@ def propose_invitations(services: Services, command: ProposeInvitations) -> Mapp
     scheme = services.scheme(command.scheme_id)
     _require_actor(command.actor)
     if command.method not in METHODS:
-        raise InvalidCommand(f"method must be one of {', '.join(METHODS)} (got {command.method!r})")
+        raise InvalidCommand(
+            Message(
+                "method must be one of %(methods)s (got %(method)s)",
+                methods=", ".join(METHODS),
+                method=repr(command.method),
+            )
+        )
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         now = services.clock.now()
@@ -84,17 +91,21 @@ def propose_invitations(services: Services, command: ProposeInvitations) -> Mapp
         places_open = _places_open(uow, scheme, now)
         places = places_open if command.places is None else command.places
         if command.places is None and places_open == 0:
-            raise LedgerLimitReached(f"no admission places are available now: {_ledger_figures(uow, scheme, now)}")
+            raise LedgerLimitReached(
+                Message("no admission places are available now: %(figures)s", figures=_ledger_figures(uow, scheme, now))
+            )
         if places > places_open:
             raise LedgerLimitReached(
-                f"{places} places asked for, but the ledger allows {places_open} now: "
-                f"{_ledger_figures(uow, scheme, now)}"
+                Message(
+                    "%(places)s places asked for, but the ledger allows %(open)s now: %(figures)s",
+                    places=places,
+                    open=places_open,
+                    figures=_ledger_figures(uow, scheme, now),
+                )
             )
         pool = _WaitingPool.load(uow, scheme, today, command.window_id)
         if not pool.candidates:
-            window = "" if command.window_id is None else f" from window {command.window_id}"
-            barred = f" ({len(pool.not_considered)} eligible but barred since)" if pool.not_considered else ""
-            raise InvalidCommand(f"no eligible family is waiting for an invitation{window}{barred}: nothing to propose")
+            raise InvalidCommand(_nobody_waiting(command.window_id, len(pool.not_considered)))
         request = SelectionRequest.for_scheme(scheme, pool.candidates, places, today, command.window_id)
         try:
             result = propose(request, command.method)
@@ -147,8 +158,14 @@ def approve_proposal(services: Services, command: ApproveProposal) -> Mapping[st
         scheme = services.scheme(proposal.scheme.id)
         if scheme.version != proposal.scheme.version:
             raise StaleProposal(
-                f"proposal {proposal.id} was made under {scheme.id} version {proposal.scheme.version}; "
-                f"version {scheme.version} is in force now: make a new proposal"
+                Message(
+                    "proposal %(proposal)s was made under %(scheme)s version %(made_under)s; "
+                    "version %(version)s is in force now: make a new proposal",
+                    proposal=proposal.id,
+                    scheme=scheme.id,
+                    made_under=proposal.scheme.version,
+                    version=scheme.version,
+                )
             )
         pool = _WaitingPool.load(uow, scheme, proposal.as_of, proposal.window_id)
         request = SelectionRequest.for_scheme(
@@ -156,8 +173,12 @@ def approve_proposal(services: Services, command: ApproveProposal) -> Mapping[st
         )
         if request.inputs_hash() != proposal.inputs_hash:
             raise StaleProposal(
-                f"the waiting list has changed since proposal {proposal.id} was made "
-                f"({_changes(proposal.inputs, request.to_dict())}): make a new proposal"
+                Message(
+                    "the waiting list has changed since proposal %(proposal)s was made (%(changes)s): "
+                    "make a new proposal",
+                    proposal=proposal.id,
+                    changes=_changes(proposal.inputs, request.to_dict()),
+                )
             )
         pool.refuse_split_families(amendment)
         now = services.clock.now()
@@ -168,8 +189,12 @@ def approve_proposal(services: Services, command: ApproveProposal) -> Mapping[st
         places_open = _places_open(uow, scheme, now)
         if people > places_open:
             raise LedgerLimitReached(
-                f"the selection has {people} people but the ledger allows {places_open} now: "
-                f"{_ledger_figures(uow, scheme, now)}"
+                Message(
+                    "the selection has %(people)s people but the ledger allows %(open)s now: %(figures)s",
+                    people=people,
+                    open=places_open,
+                    figures=_ledger_figures(uow, scheme, now),
+                )
             )
         for case_id in approval.invited:
             command_id = f"{command.command_id}:invite:{case_id}"
@@ -189,7 +214,7 @@ def get_proposal(services: Services, proposal_id: str) -> Mapping[str, Any]:
 def list_proposals(services: Services, scheme_id: str | None = None, limit: int = 20) -> list[Mapping[str, Any]]:
     """The most recent proposals first."""
     if limit < 1:
-        raise InvalidCommand(f"limit must be at least 1 (got {limit})")
+        raise InvalidCommand(Message("limit must be at least 1 (got %(limit)s)", limit=limit))
     with services.uow() as uow:
         return [proposal_view(proposal) for proposal in uow.proposals.latest(scheme_id, limit)]
 
@@ -253,7 +278,9 @@ class _WaitingPool:
             # An exclusion recorded after eligibility (rule 16) would refuse the family at the decision anyway.
             bars = admission_bars(scheme, case.current_members(), as_of)
             if bars:
-                not_considered.append({"application_id": case.id, "family_ref": case.family_ref, "bars": bars})
+                not_considered.append(
+                    {"application_id": case.id, "family_ref": case.family_ref, **keep_all("bars", bars)}
+                )
                 continue
             candidates.append(_candidate(scheme, case, as_of))
             cases[case.id] = case
@@ -263,8 +290,11 @@ class _WaitingPool:
         found = next((c for c in self.candidates if c.application_id == case_id), None)
         if found is None:
             raise AmendmentRefused(
-                f"case {case_id} is not waiting for an invitation in this round: only eligible families "
-                "of the proposal's round can be added"
+                Message(
+                    "case %(case)s is not waiting for an invitation in this round: only eligible families "
+                    "of the proposal's round can be added",
+                    case=case_id,
+                )
             )
         return found
 
@@ -275,14 +305,21 @@ class _WaitingPool:
             case = family_of.get(case_id)
             if case is not None:
                 raise AmendmentRefused(
-                    f"{case_id} is one member of family application {case.family_ref} (case {case.id}): a family "
-                    "is invited or left out whole (rule 20), so name the case"
+                    Message(
+                        "%(member)s is one member of family application %(family)s (case %(case)s): a family "
+                        "is invited or left out whole (rule 20), so name the case",
+                        member=case_id,
+                        family=case.family_ref,
+                        case=case.id,
+                    )
                 )
 
 
 def _require_actor(actor: str) -> None:
     if not actor.strip():
-        raise InvalidCommand("actor: name who is acting; proposals and approvals record it, and they must differ")
+        raise InvalidCommand(
+            Message("actor: name who is acting; proposals and approvals record it, and they must differ")
+        )
 
 
 def _candidate(scheme: Scheme, case: AdmissionCase, as_of: date) -> Candidate:
@@ -300,7 +337,9 @@ def _candidate(scheme: Scheme, case: AdmissionCase, as_of: date) -> Candidate:
 def _age(member: Applicant, as_of: date) -> int:
     age = member.age_on(as_of)
     if age is None:  # admission_bars already refuses a family with a member whose date of birth is unknown
-        raise InvalidCommand(f"member {member.id}: date of birth is required to select the family")
+        raise InvalidCommand(
+            Message("member %(member)s: date of birth is required to select the family", member=member.id)
+        )
     return age
 
 
@@ -309,17 +348,25 @@ def _check_fits(request: SelectionRequest, invited: list[Candidate]) -> None:
     people = sum(candidate.size for candidate in invited)
     if people > request.places:
         raise AmendmentRefused(
-            f"the amended selection has {people} people, more than the proposal's {request.places} places"
+            Message(
+                "the amended selection has %(people)s people, more than the proposal's %(places)s places",
+                people=people,
+                places=request.places,
+            )
         )
     limits = request.priority.nationality_limits
     counts = Counter(member.nationality for candidate in invited for member in candidate.members)
-    over = [f"{n}: {counts[n]} over the limit of {limit}" for n, limit in sorted(limits.items()) if counts[n] > limit]
+    over = tuple(
+        Message("%(nationality)s: %(count)s over the limit of %(limit)s", nationality=n, count=counts[n], limit=limit)
+        for n, limit in sorted(limits.items())
+        if counts[n] > limit
+    )
     if over:
-        raise AmendmentRefused(f"the amended selection exceeds nationality limits ({'; '.join(over)})")
+        raise AmendmentRefused(Message("the amended selection exceeds nationality limits (%(over)s)", over=over))
 
 
 def _places_open(uow: UnitOfWork, scheme: Scheme, now: datetime) -> int:
-    """Places the ledger releases now (rules 21-24), less the people already invited and awaiting clearance.
+    """Places the parity balance allows now (rules 21, 24), less the people already invited and awaiting clearance.
 
     Refuses while the scheme is suspended or terminated, and while admissions are paused, with the reason."""
     timeline = scheme_timeline(uow, scheme)
@@ -328,11 +375,17 @@ def _places_open(uow: UnitOfWork, scheme: Scheme, now: datetime) -> int:
     ledger = uow.ledgers.get(scheme.id)
     if ledger.admissions_paused(rule):
         raise LedgerLimitReached(
-            f"admissions are paused: they lead returns beyond the tolerance of {rule.tolerance} (rules 21, 24); "
-            f"{_ledger_figures(uow, scheme, now)}"
+            Message(
+                "admissions are paused: they lead returns beyond the tolerance of %(tolerance)s (rules 21, 24); "
+                "%(figures)s",
+                tolerance=rule.tolerance,
+                figures=_ledger_figures(uow, scheme, now),
+            )
         )
-    released = ledger.places_available(rule, _local_date(scheme, now))
-    return max(0, released - _people_awaiting_clearance(uow, scheme))
+    # People invited now are cleared in a later week, and the ledger checks that week's level then (rule 23); what
+    # they need now is a place in the balance (rule 21). Charging them to this week's level as well throttled
+    # admissions to about weekly_level x 7 / (7 + days in stage 2) a week (found by the twin against the engine).
+    return max(0, ledger.places_by_balance(rule) - _people_awaiting_clearance(uow, scheme))
 
 
 def _people_awaiting_clearance(uow: UnitOfWork, scheme: Scheme) -> int:
@@ -341,14 +394,43 @@ def _people_awaiting_clearance(uow: UnitOfWork, scheme: Scheme) -> int:
     )
 
 
-def _ledger_figures(uow: UnitOfWork, scheme: Scheme, now: datetime) -> str:
+def _ledger_figures(uow: UnitOfWork, scheme: Scheme, now: datetime) -> Message:
     ledger = uow.ledgers.get(scheme.id)
     rule = scheme_timeline(uow, scheme).parity_rule(now)
     today = _local_date(scheme, now)
-    return (
-        f"returned {ledger.returned}, admitted {ledger.admitted}, clearances outstanding {ledger.committed}, "
-        f"invited and awaiting clearance {_people_awaiting_clearance(uow, scheme)}, tolerance {rule.tolerance}, "
-        f"clearances this week {ledger.week(today).clearances_issued} of the weekly level {rule.weekly_level}"
+    return Message(
+        "returned %(returned)s, admitted %(admitted)s, clearances outstanding %(committed)s, invited and awaiting "
+        "clearance %(invited)s, tolerance %(tolerance)s, clearances this week %(issued)s of the weekly level "
+        "%(level)s",
+        returned=ledger.returned,
+        admitted=ledger.admitted,
+        committed=ledger.committed,
+        invited=_people_awaiting_clearance(uow, scheme),
+        tolerance=rule.tolerance,
+        issued=ledger.week(today).clearances_issued,
+        level=rule.weekly_level,
+    )
+
+
+def _nobody_waiting(window_id: str | None, barred: int) -> Message:
+    if window_id is None and not barred:
+        return Message("no eligible family is waiting for an invitation: nothing to propose")
+    if window_id is None:
+        return Message(
+            "no eligible family is waiting for an invitation (%(barred)s eligible but barred since): nothing to "
+            "propose",
+            barred=barred,
+        )
+    if not barred:
+        return Message(
+            "no eligible family is waiting for an invitation from window %(window)s: nothing to propose",
+            window=window_id,
+        )
+    return Message(
+        "no eligible family is waiting for an invitation from window %(window)s (%(barred)s eligible but barred "
+        "since): nothing to propose",
+        window=window_id,
+        barred=barred,
     )
 
 
@@ -356,19 +438,23 @@ def _local_date(scheme: Scheme, at: datetime) -> date:
     return ClockRules(scheme.timezone, scheme.calendars).local_date(at)
 
 
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Message:
     """Which waiting families differ between the proposal's inputs and the store now, by case id."""
     was = {candidate["application_id"]: candidate for candidate in before["candidates"]}
     now = {candidate["application_id"]: candidate for candidate in after["candidates"]}
-    kinds = {
-        "no longer waiting or eligible": sorted(was.keys() - now.keys()),
-        "newly waiting": sorted(now.keys() - was.keys()),
-        "changed (members or priority factors)": sorted(k for k in was.keys() & now.keys() if was[k] != now[k]),
-    }
-    found = [f"{kind}: {_quote(ids)}" for kind, ids in kinds.items() if ids]
-    return "; ".join(found) or "the scheme's priority rules differ"
+    gone = sorted(was.keys() - now.keys())
+    new = sorted(now.keys() - was.keys())
+    changed = sorted(k for k in was.keys() & now.keys() if was[k] != now[k])
+    found = [
+        *([Message("no longer waiting or eligible: %(cases)s", cases=_quote(gone))] if gone else []),
+        *([Message("newly waiting: %(cases)s", cases=_quote(new))] if new else []),
+        *([Message("changed (members or priority factors): %(cases)s", cases=_quote(changed))] if changed else []),
+    ]
+    return joined(found) if found else Message("the scheme's priority rules differ")
 
 
-def _quote(case_ids: list[str]) -> str:
+def _quote(case_ids: list[str]) -> str | Message:
     shown = ", ".join(case_ids[:IDS_QUOTED])
-    return shown if len(case_ids) <= IDS_QUOTED else f"{shown} and {len(case_ids) - IDS_QUOTED} more"
+    if len(case_ids) <= IDS_QUOTED:
+        return shown
+    return Message("%(shown)s and %(more)s more", shown=shown, more=len(case_ids) - IDS_QUOTED)

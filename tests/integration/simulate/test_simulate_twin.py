@@ -27,7 +27,9 @@ from parity.store.database import SqlUnitOfWorkFactory
 WEEKS = 5
 PEOPLE_PER_DAY = 10
 WEEKLY_LEVEL = 15
-TWIN_SEEDS = (0, 1)
+TWIN_SEEDS = tuple(range(12))
+# Weekly counts show a leg that stalls and catches up; running totals show a drift that no single week does.
+AGREEMENT_SERIES = ("returns", "admissions", "cumulative_returns", "cumulative_admissions")
 
 
 def _merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -104,15 +106,16 @@ def test_the_twin_agrees_with_the_engine_within_monte_carlo_error(
 ) -> None:
     fast = simulate(small_inputs(), 4000, seed=5)
     twins = len(twin_runs)
-    for name in ("cumulative_returns", "cumulative_admissions"):
+    for name in AGREEMENT_SERIES:
         engine = weekly_series(fast, name)
         twin = np.vstack([weekly_series(result.trajectories, name) for _, result in twin_runs])
-        # The twin's mean over its runs against the engine's mean, week by week: 4 standard errors of the twin mean
-        # (ten comparisons fail by chance about once in 1,600 runs), and at least one person where the engine
-        # hardly varies (a level that binds every week).
+        # The twin's mean over its runs against the engine's mean, week by week, within 4 standard errors of the twin
+        # mean, taken from the engine's spread (4,000 runs estimate it far better than the twin's few): twenty
+        # comparisons fail by chance at most about once in 800 runs. At least one person where the engine hardly varies
+        # (a level that binds every week).
         allowed = np.maximum(4 * engine.std(axis=0) / np.sqrt(twins), 1.0)
-        gap = np.abs(twin.mean(axis=0) - engine.mean(axis=0))
-        assert np.all(gap <= allowed), (name, engine.mean(axis=0), twin.mean(axis=0), allowed)
+        engine_mean, twin_mean = engine.mean(axis=0), twin.mean(axis=0)
+        assert np.all(np.abs(twin_mean - engine_mean) <= allowed), (name, engine_mean, twin_mean, allowed)
     # The comparison means something only if the weekly level bound and both legs moved.
     assert weekly_series(fast, "returns")[:, 1:].mean() > 0.9 * WEEKLY_LEVEL
     assert all(result.refused.get("complete_transfer", 0) > 0 for _, result in twin_runs)
