@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from parity.bootstrap import database
 from parity.domain.people import Sex
+from parity.identity.live import SplinkIdentityResolver
 from parity.protection import FieldCipher, Keyring
 from parity.scheme import load_scheme
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
@@ -24,7 +25,7 @@ from parity.services.context import Services, SettableClock
 from parity.services.intake import RecordArrival, record_arrival
 from parity.services.selection import ApproveProposal, ProposeInvitations, approve_proposal, propose_invitations
 from parity.store.database import SqlUnitOfWorkFactory
-from tests.builders import person_input, utc
+from tests.builders import person_input, record_boat, utc
 
 SCHEME = "uk-fr-2025"
 END = utc(2025, 9, 17, 10)
@@ -81,23 +82,48 @@ class _Actor:
         return [case["case_id"] for case in result["cases"]]
 
     def family(self, ref: str, adults: int) -> tuple[str, list[str]]:
-        members = [
-            ApplicantInput(
-                "Senait",
-                "Haile",
-                date(1990 + i, 1, 1),
-                "ERI",
-                Sex.FEMALE,
-                is_main_applicant=i == 0,
-                document_type="passport",
-                document_number=f"P{ref}{i}",
-            )
-            for i in range(adults)
-        ]
-        result = submit_expression_of_interest(
-            self.services, SubmitExpressionOfInterest(f"web-{next(self.ids)}", "applicant", SCHEME, ref, members)
+        return submit_family(self.services, ref, adults)
+
+
+def submit_family(services: Services, ref: str, adults: int) -> tuple[str, list[str]]:
+    """A family's expression of interest, as the applicants send it online: its case id and member ids."""
+    members = [
+        ApplicantInput(
+            "Senait",
+            "Haile",
+            date(1990 + i, 1, 1),
+            "ERI",
+            Sex.FEMALE,
+            is_main_applicant=i == 0,
+            document_type="passport",
+            document_number=f"P{ref}{i}",
         )
-        return result["case_id"], list(result["member_ids"])
+        for i in range(adults)
+    ]
+    result = submit_expression_of_interest(
+        services, SubmitExpressionOfInterest(f"eoi-{ref}", "applicant", SCHEME, ref, members)
+    )
+    return result["case_id"], list(result["member_ids"])
+
+
+def return_second_boat(services: Services, clock: SettableClock, seeded: Seeded) -> None:
+    """Take the second boat's three people to "returned" after the data set's end, releasing places for
+    admissions (rule 21); the clock is left an hour after the returns."""
+    steps: list[tuple[str, dict[str, str]]] = [("detain", {}), ("send_request", {}), ("accept", {})]
+    for n, case_id in enumerate(seeded.second_boat):
+        for action, payload in steps:
+            act_on_return_case(services, CaseCommand(f"t-{n}-{action}", "officer", case_id, action, payload))
+    clock.current = END + timedelta(hours=1)
+    departs = (END + timedelta(hours=2)).isoformat()
+    for n, case_id in enumerate(seeded.second_boat):
+        command = CaseCommand(
+            f"t-{n}-s", "officer", case_id, "schedule_transfer", {"flight_ref": "P1", "departs_at": departs}
+        )
+        act_on_return_case(services, command)
+    clock.current = END + timedelta(hours=3)
+    for n, case_id in enumerate(seeded.second_boat):
+        act_on_return_case(services, CaseCommand(f"t-{n}-c", "officer", case_id, "complete_transfer", {}))
+    clock.current = END + timedelta(hours=4)
 
 
 def seed_web_data(services: Services, clock: SettableClock) -> Seeded:
@@ -178,3 +204,24 @@ def seeded_services(database_url: str) -> tuple[Services, SettableClock, Seeded]
     services.register(load_scheme("uk-fr-2025"))
     services.register(load_scheme("eu-tr-2016"))
     return services, clock, seed_web_data(services, clock)
+
+
+def seed_identity_flags(services: Services, clock: SettableClock) -> None:
+    """Turn the matcher on and give it work: an arrival, then an applicant who may be the same man (one flag), then,
+    an hour later, a second arrival who may be either of them (two flags)."""
+    services.identity = SplinkIdentityResolver(today=date(2026, 1, 1))
+    hossein = {
+        "given_names": "Hossein",
+        "family_name": "Rezaei",
+        "nationality": "IRN",
+        "date_of_birth": date(1994, 3, 17),
+        "document_type": "passport",
+        "document_number": "P-77",
+    }
+    record_boat(services, "boat-h1", hossein, at=clock.now() - timedelta(hours=4))
+    applicant = ApplicantInput("Hossein", "Rezaee", date(1994, 3, 17), "IRN", Sex.MALE, True, "passport", "P-77")
+    submit_expression_of_interest(
+        services, SubmitExpressionOfInterest("eoi-h", "applicant", SCHEME, "FAM-H", (applicant,))
+    )
+    clock.current += timedelta(hours=1)
+    record_boat(services, "boat-h2", hossein | {"given_names": "Hosein"}, at=clock.now() - timedelta(hours=2))

@@ -10,7 +10,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parity.api.problems import ProblemError, install_problem_handlers, problem_response
-from parity.api.routers import arrivals, audit, cases, decisions, readmission, schemes, selection, session, users
+from parity.api.routers import (
+    arrivals,
+    audit,
+    cases,
+    decisions,
+    identity_flags,
+    readmission,
+    schemes,
+    selection,
+    session,
+    users,
+)
 from parity.api.security import SignInThrottle
 from parity.config import Settings
 from parity.services.audit import Acting, acting_as, record_access
@@ -112,6 +123,7 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
         decisions.returns_router,
         decisions.admissions_router,
         selection.router,
+        identity_flags.router,
         users.router,
         audit.router,
     ):

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +25,7 @@ from parity.services.context import Services
 from parity.services.ports import ConcurrencyConflict, NotFound
 
 PROBLEM_JSON = "application/problem+json"
+UTC_ZONE = ZoneInfo("UTC")
 
 # Domain refusals are 422 (the request cannot be carried out as given) unless the case's state is what refuses
 # it (409), or it is about who may do it (401/403) or which version they saw (412).
@@ -167,7 +169,8 @@ def install_problem_handlers(app: FastAPI) -> None:
             retry = max(1, int((until - request.app.state.services.clock.now()).total_seconds()))
             headers["Retry-After"] = str(retry)
         status = STATUS_OF_CODE.get(error.code, 422)
-        return await _refuse(request, status, error.code, str(error), headers=headers, audited=error.audited)
+        detail = _domain_detail(request, error)
+        return await _refuse(request, status, error.code, detail, headers=headers, audited=error.audited)
 
     @app.exception_handler(NotFound)
     async def on_not_found(request: Request, error: NotFound) -> JSONResponse:
@@ -194,6 +197,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             # Starlette names only the methods of the first route matching the path: name them all.
             headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         return await _refuse(request, error.status_code, code, str(error.detail), headers=headers)
+
+
+def _domain_detail(request: Request, error: DomainError) -> str:
+    """A refusal in English, or in French for a client whose Accept-Language asks for it (times then in UTC, as
+    everywhere in the API); the `code` stays the same."""
+    # Imported here, not at the top: loading parity.web loads the API, this module included.
+    from parity.web.i18n import DEFAULT_LANGUAGE, Formats, negotiate
+
+    language = negotiate(None, None, request.headers.get("accept-language"))
+    if language == DEFAULT_LANGUAGE:
+        return str(error)
+    return Formats(language, UTC_ZONE).message(error.message)
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:

@@ -532,3 +532,132 @@ class SelectionProposalOut(BaseModel):
     proposed_at: datetime
     superseded_by: str | None
     approval: SelectionApprovalOut | None
+
+
+FLAG_ID = "c1b9e7a2-52f0-4d8a-b1f3-6a0e9d2c4b71"
+FLAGGED_RECORD_EXAMPLE = {"record_id": "a1f0…", "source": "arrival", "case_id": CASE_ID, "returned": False}
+IDENTITY_FLAG_EXAMPLE: dict[str, Any] = {
+    "flag_id": FLAG_ID,
+    "status": "pending",
+    "record": FLAGGED_RECORD_EXAMPLE,
+    "candidate": {**FLAGGED_RECORD_EXAMPLE, "record_id": "77c2…", "case_id": SECOND_CASE_ID, "returned": True},
+    "model_version": "2026-11-24.1",
+    "match_weight": 14.2,
+    "match_probability": 0.9999,
+    "basis": "match_weight",
+    "contributions": {"names": 9.1, "date_of_birth": 6.0, "nationality": 1.2, "sex": -2.1},
+    "levels": {"names": "same canonical tokens", "date_of_birth": "exact", "nationality": "exact", "sex": "differs"},
+    "raised_at": "2025-10-18T09:12:00Z",
+    "decision": None,
+}
+
+
+class FlaggedRecordOut(BaseModel):
+    record_id: str
+    source: Literal["arrival", "admission"] = Field(description="A small-boat arrival, or an admission applicant")
+    case_id: str = Field(description="The return case (arrival) or admission case the record belongs to")
+    returned: bool = Field(description="Whether that return case ended with the person returned")
+
+
+class FlagDecisionOut(BaseModel):
+    same_person: bool
+    actor: str = Field(description="The deciding user's id")
+    reason: str
+    decided_at: datetime
+
+
+class IdentityFlagOut(BaseModel):
+    """A possible earlier record of the same person, with the model's evidence: no names, only weights."""
+
+    model_config = _response(IDENTITY_FLAG_EXAMPLE)
+    flag_id: str
+    status: Literal["pending", "same_person", "not_same_person"]
+    record: FlaggedRecordOut = Field(description="The new record, checked at intake or expression of interest")
+    candidate: FlaggedRecordOut = Field(description="The earlier record the matcher proposes")
+    model_version: str = Field(description="The identity model that raised the flag; stored with the decision")
+    match_weight: float = Field(description="log2 Bayes factor: each field's contribution added up")
+    match_probability: float
+    basis: Literal["match_weight", "biometric"]
+    contributions: dict[str, float] = Field(description="Each field's share of the match weight")
+    levels: dict[str, str] = Field(description="The comparison level each field fell in")
+    raised_at: datetime
+    decision: FlagDecisionOut | None
+
+
+class IndexedPersonOut(BaseModel):
+    given_names: str
+    family_name: str
+    date_of_birth: date | None
+    nationality: str | None
+    sex: str | None
+    document_number: str | None
+    biometric_id: str | None
+
+
+class IdentityFlagEvidenceOut(IdentityFlagOut):
+    """The flag with both records as indexed, side by side (null once anonymised under retention)."""
+
+    model_config = _response(
+        {
+            **IDENTITY_FLAG_EXAMPLE,
+            "record_person": {
+                "given_names": "Mohammad Reza",
+                "family_name": "Karimi",
+                "date_of_birth": "1994-01-01",
+                "nationality": "IRN",
+                "sex": "M",
+                "document_number": None,
+                "biometric_id": None,
+            },
+            "candidate_person": None,
+        }
+    )
+    record_person: IndexedPersonOut | None
+    candidate_person: IndexedPersonOut | None
+
+
+class IdentityDecisionIn(BaseModel):
+    model_config = _request({"same_person": True, "reason": "Same fingerprints on IDENT1; photo matches"})
+    same_person: StrictBool = Field(description="true: the same person; false: not the same person")
+    reason: str = Field(min_length=1, max_length=2000, description="Why, in words an inspector can check")
+
+
+class DecidedCaseOut(BaseModel):
+    case_id: str
+    action: str = Field(description="decide_identity_match, then flag_recrossing or record_exclusion if it follows")
+    recorded: bool = Field(description="false when the case was already closed and took no new action")
+    status: str
+    version: int | None = None
+    expedited: bool | None = Field(default=None, description="On a return case: flagged for expedited return")
+
+
+class IdentityDecisionOut(BaseModel):
+    model_config = _response(
+        {
+            "flag_id": FLAG_ID,
+            "status": "same_person",
+            "model_version": "2026-11-24.1",
+            "cases": [
+                {
+                    "case_id": CASE_ID,
+                    "action": "decide_identity_match",
+                    "recorded": True,
+                    "status": "detained",
+                    "version": 4,
+                    "expedited": False,
+                },
+                {
+                    "case_id": CASE_ID,
+                    "action": "flag_recrossing",
+                    "recorded": True,
+                    "status": "detained",
+                    "version": 5,
+                    "expedited": True,
+                },
+            ],
+        }
+    )
+    flag_id: str
+    status: Literal["same_person", "not_same_person"]
+    model_version: str
+    cases: list[DecidedCaseOut]

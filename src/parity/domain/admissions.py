@@ -16,6 +16,7 @@ from parity.domain.eligibility import Applicant, admission_bars
 from parity.domain.errors import DeadlinePassed, InvalidCommand, NotEligible, TooEarly
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
 from parity.domain.lifecycle import Action, Transition, TransitionTable
+from parity.domain.messages import Message, joined
 from parity.domain.payloads import required_text
 from parity.scheme.model import AdmissionExclusion, PriorityFactor, Scheme
 
@@ -86,7 +87,13 @@ class AdmissionCase:
     def member(self, member_id: str) -> Applicant:
         found = next((m for m in self.members if m.id == member_id), None)
         if found is None:
-            raise InvalidCommand(f"member '{member_id}' is not part of family application {self.family_ref}")
+            raise InvalidCommand(
+                Message(
+                    "member '%(member)s' is not part of family application %(family)s",
+                    member=member_id,
+                    family=self.family_ref,
+                )
+            )
         return found
 
     def current_members(self) -> tuple[Applicant, ...]:
@@ -110,7 +117,13 @@ class AdmissionCase:
     def record(self, action: Action, scheme: Scheme) -> None:
         ADMISSION_TRANSITIONS.transition(self.status, action.kind)
         if self.actions and action.at < self.actions[-1].at:
-            raise InvalidCommand(f"'{action.kind}' is dated before the case's last action ({self.actions[-1].at})")
+            raise InvalidCommand(
+                Message(
+                    "'%(action)s' is dated before the case's last action (%(last)s)",
+                    action=action.kind,
+                    last=self.actions[-1].at,
+                )
+            )
         guard = _GUARDS.get(action.kind)
         if guard is not None:
             guard(self, action, scheme)
@@ -146,57 +159,69 @@ def _check_submission(case: AdmissionCase, action: Action, scheme: Scheme) -> No
     day = ClockRules(scheme.timezone, scheme.calendars).local_date(action.at)
     window = scheme.window_on(day)
     if window is None:
-        raise NotEligible(f"no application window is open on {day}: an expression of interest outside one is invalid")
+        raise NotEligible(
+            Message(
+                "no application window is open on %(day)s: an expression of interest outside one is invalid", day=day
+            )
+        )
     if window.id != case.window_id:
-        raise InvalidCommand(f"the application names window {case.window_id} but {window.id} is the open one")
+        raise InvalidCommand(
+            Message(
+                "the application names window %(named)s but %(open)s is the open one",
+                named=case.window_id,
+                open=window.id,
+            )
+        )
     if not case.members:
-        raise InvalidCommand("a family application needs at least one member")
+        raise InvalidCommand(Message("a family application needs at least one member"))
     ids = [m.id for m in case.members]
     if len(ids) != len(set(ids)):
-        raise InvalidCommand("member ids must be unique within a family application")
+        raise InvalidCommand(Message("member ids must be unique within a family application"))
     if sum(m.is_main_applicant for m in case.members) != 1:
-        raise InvalidCommand("a family application needs exactly one main applicant")
+        raise InvalidCommand(Message("a family application needs exactly one main applicant"))
 
 
 def _check_location(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
     rule = scheme.admissions.location_confirmation
     if rule is None:
-        raise InvalidCommand(f"scheme {scheme.id} has no location confirmation step")
+        raise InvalidCommand(Message("scheme %(scheme)s has no location confirmation step", scheme=scheme.id))
     due = case.deadline(scheme, "location_confirmation")
     if due is not None and action.at >= due.due_at:
-        raise DeadlinePassed(f"location had to be confirmed before {due.due_at.isoformat()} (rule 13)")
+        raise DeadlinePassed(Message("location had to be confirmed before %(due)s (rule 13)", due=due.due_at))
     country = scheme.admissions.eligibility.applicant_location
     if action.payload.get("country") != country:
-        raise NotEligible(f"the applicant must be in {country} when applying (rule 13)")
+        raise NotEligible(Message("the applicant must be in %(country)s when applying (rule 13)", country=country))
     confirmed = set(action.payload.get("confirmed_member_ids") or ())
     adult_age = scheme.admissions.eligibility.adult_age
     adults = {m.id for m in case.members if (m.age_on(action.at.date()) or 0) >= adult_age}
     missing = sorted(adults - confirmed)
     if missing:
-        raise InvalidCommand(f"every adult must confirm their location; not confirmed: {', '.join(missing)}")
+        raise InvalidCommand(
+            Message("every adult must confirm their location; not confirmed: %(members)s", members=", ".join(missing))
+        )
 
 
 def _check_lapse(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
     due = case.deadline(scheme, "location_confirmation")
     if due is None or action.at < due.due_at:
-        raise TooEarly("the location confirmation period has not ended")
+        raise TooEarly(Message("the location confirmation period has not ended"))
 
 
 def _check_eligible(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
     if scheme.admissions.location_confirmation is not None and case.status is not A.LOCATION_CONFIRMED:
-        raise InvalidCommand("location in the host state must be confirmed before eligibility (rule 13)")
+        raise InvalidCommand(Message("location in the host state must be confirmed before eligibility (rule 13)"))
     _check_no_bars(case, action, scheme)
 
 
 def _check_no_bars(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
     bars = admission_bars(scheme, case.current_members(), action.at.date())
     if bars:
-        raise NotEligible("; ".join(bars))
+        raise NotEligible(joined(bars))
 
 
 def _check_biometrics(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
     if action.payload.get("documents_match") is not True:
-        raise NotEligible("documents presented at the visa centre must match those of stage 1 (rule 18)")
+        raise NotEligible(Message("documents presented at the visa centre must match those of stage 1 (rule 18)"))
 
 
 def _check_refusal(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
@@ -207,20 +232,26 @@ def _check_refusal(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
 def _check_arrival(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
     due = case.deadline(scheme, "entry_clearance_expiry")
     if due is not None and action.at >= due.due_at:
-        raise DeadlinePassed(f"the entry clearance expired at {due.due_at.isoformat()} (rule 19)")
+        raise DeadlinePassed(Message("the entry clearance expired at %(due)s (rule 19)", due=due.due_at))
 
 
 def _check_expiry(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
     due = case.deadline(scheme, "entry_clearance_expiry")
     if due is None or action.at < due.due_at:
-        raise TooEarly("the entry clearance is still valid")
+        raise TooEarly(Message("the entry clearance is still valid"))
 
 
 def _check_exclusion(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
     case.member(required_text(action.payload, "member_id"))
     name = required_text(action.payload, "exclusion")
     if name not in {e.value for e in AdmissionExclusion}:
-        raise InvalidCommand(f"'{name}' is not an exclusion ({', '.join(e.value for e in AdmissionExclusion)})")
+        raise InvalidCommand(
+            Message(
+                "'%(name)s' is not an exclusion (%(known)s)",
+                name=name,
+                known=", ".join(e.value for e in AdmissionExclusion),
+            )
+        )
     required_text(action.payload, "evidence")
 
 
@@ -231,8 +262,13 @@ def _check_priority_factor(case: AdmissionCase, action: Action, scheme: Scheme) 
     recordable = sorted(f.value for f in weights if f is not PriorityFactor.WAITING_WEEK)
     if name not in recordable:
         raise InvalidCommand(
-            f"'{name}' is not a priority factor of scheme {scheme.id} ({', '.join(recordable)}); "
-            "waiting time is counted from the submission, not recorded"
+            Message(
+                "'%(name)s' is not a priority factor of scheme %(scheme)s (%(known)s); "
+                "waiting time is counted from the submission, not recorded",
+                name=name,
+                scheme=scheme.id,
+                known=", ".join(recordable),
+            )
         )
     required_text(action.payload, "evidence")
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from parity.domain.errors import IllegalTransition, InvalidCommand
+from parity.domain.messages import Message
 from parity.domain.proposals import SeparationOfDuties
 
 
@@ -57,20 +58,36 @@ class DecisionProposal:
         if not needs_approval(self.case_type, self.action):
             allowed = ", ".join(sorted(NEEDS_APPROVAL[self.case_type]))
             raise InvalidCommand(
-                f"'{self.action}' is not a decision that is proposed and approved on a {self.case_type.value} case "
-                f"(those are: {allowed}); take it directly"
+                Message(
+                    "'%(action)s' is not a decision that is proposed and approved on a %(case_type)s case "
+                    "(those are: %(allowed)s); take it directly",
+                    action=self.action,
+                    case_type=self.case_type.value,
+                    allowed=allowed,
+                )
             )
 
     def decide(self, decider: str, at: datetime, *, approve: bool) -> None:
         if self.status is not DecisionStatus.PROPOSED:
+            decided = {
+                "proposal": self.id,
+                "decider": str(self.decided_by),
+                "at": self.decided_at or Message("an unknown time"),
+            }
             raise IllegalTransition(
-                f"proposal {self.id} was already {self.status.value} by {self.decided_by} "
-                f"at {self.decided_at.isoformat() if self.decided_at else 'an unknown time'}"
+                Message("proposal %(proposal)s was already approved by %(decider)s at %(at)s", **decided)
+                if self.status is DecisionStatus.APPROVED
+                else Message("proposal %(proposal)s was already rejected by %(decider)s at %(at)s", **decided)
             )
         if decider == self.proposed_by:
             raise SeparationOfDuties(
-                f"{decider} proposed {self.action} on case {self.case_id} and so may not decide it: "
-                "another person must approve or reject it"
+                Message(
+                    "%(decider)s proposed %(action)s on case %(case)s and so may not decide it: "
+                    "another person must approve or reject it",
+                    decider=decider,
+                    action=self.action,
+                    case=self.case_id,
+                )
             )
         self.status = DecisionStatus.APPROVED if approve else DecisionStatus.REJECTED
         self.decided_by = decider

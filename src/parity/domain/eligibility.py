@@ -1,7 +1,8 @@
 """Who may be returned and who may be admitted: the brief's §10 rules 1-4 and 13-16 as pure functions.
 
-Each check returns the reasons that fail, in words; an empty list means eligible. Screening never guesses: where
-the record lacks what a rule needs (an age status, transit evidence), the person is not eligible until it is recorded.
+Each check returns the reasons that fail, as messages (`str()` is the English sentence); an empty list means
+eligible. Screening never guesses: where the record lacks what a rule needs (an age status, transit evidence), the
+person is not eligible until it is recorded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from dateutil.relativedelta import relativedelta
 
 from parity.domain.clocks import ClockRules
+from parity.domain.messages import Message
 from parity.domain.notices import SchemeNotice, SchemeTimeline
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim
 from parity.scheme.model import AdmissionExclusion, AgeDisputePolicy, Scheme
@@ -21,7 +23,7 @@ from parity.scheme.model import AdmissionExclusion, AgeDisputePolicy, Scheme
 @dataclass(frozen=True)
 class Screening:
     person_id: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
 
     @property
     def eligible(self) -> bool:
@@ -38,7 +40,7 @@ def screen_arrival(
 
 def _return_bars(
     scheme_clock: SchemeTimeline, arrival: BoatArrival, person: ArrivingPerson, screened_at: datetime
-) -> Iterable[str]:
+) -> Iterable[Message]:
     scheme = scheme_clock.scheme
     rules = scheme.returns.eligibility
     clock = ClockRules(scheme.timezone, scheme.calendars)
@@ -46,34 +48,40 @@ def _return_bars(
     if closed:
         yield closed
     if not person.grounds & set(rules.grounds):
-        yield "no ground within scope: claimed protection, apprehended, or landed after a sea rescue (rule 1)"
+        yield Message("no ground within scope: claimed protection, apprehended, or landed after a sea rescue (rule 1)")
     if person.departed_from != rules.departed_from:
-        yield f"not recorded as having crossed from {rules.departed_from} (rule 2)"
+        yield Message("not recorded as having crossed from %(country)s (rule 2)", country=rules.departed_from)
     if rules.require_transit_evidence and not (person.transit_evidence or "").strip():
-        yield f"no evidence of stay or transit in {rules.departed_from} is recorded (Art. 7, rule 2)"
+        yield Message(
+            "no evidence of stay or transit in %(country)s is recorded (Art. 7, rule 2)", country=rules.departed_from
+        )
     yield from _age_bars(scheme, arrival, person)
     if rules.nationalities and person.identity.nationality not in rules.nationalities:
-        yield f"nationality {person.identity.nationality} is outside the scheme's scope"
+        yield Message(
+            "nationality %(nationality)s is outside the scheme's scope", nationality=person.identity.nationality
+        )
     if scheme.returns.deadlines.request is not None:
         due = clock.deadline(arrival.arrived_at, scheme.returns.deadlines.request)
         if screened_at >= due:
-            yield f"the readmission request deadline passed at {due.isoformat()} (rule 5)"
+            yield Message("the readmission request deadline passed at %(due)s (rule 5)", due=due)
 
 
-def _age_bars(scheme: Scheme, arrival: BoatArrival, person: ArrivingPerson) -> Iterable[str]:
+def _age_bars(scheme: Scheme, arrival: BoatArrival, person: ArrivingPerson) -> Iterable[Message]:
     rules = scheme.returns.eligibility
     status = person.age_status
     if status is AgeStatus.NOT_RECORDED:
-        yield "no age status recorded by an authorised officer (rule 3)"
+        yield Message("no age status recorded by an authorised officer (rule 3)")
     elif status is AgeStatus.DISPUTED and rules.age_disputed is AgeDisputePolicy.BLOCK:
-        yield "age disputed: not eligible until an age assessment is recorded (rule 3)"
+        yield Message("age disputed: not eligible until an age assessment is recorded (rule 3)")
     elif status is AgeStatus.UNACCOMPANIED_MINOR and not rules.unaccompanied_minors:
-        yield "unaccompanied minor: never eligible (rule 3)"
+        yield Message("unaccompanied minor: never eligible (rule 3)")
     elif status is AgeStatus.ACCOMPANIED_MINOR:
         if not rules.accompanied_minors:
-            yield "minors are not eligible under this scheme"
+            yield Message("minors are not eligible under this scheme")
         elif not _has_adult_in_family(arrival, person):
-            yield "recorded as an accompanied minor but no adult of the same family group is on this arrival (rule 4)"
+            yield Message(
+                "recorded as an accompanied minor but no adult of the same family group is on this arrival (rule 4)"
+            )
 
 
 def _has_adult_in_family(arrival: BoatArrival, person: ArrivingPerson) -> bool:
@@ -100,27 +108,46 @@ class Applicant:
         return None if born is None else age_on(born, day)
 
 
-def admission_bars(scheme: Scheme, members: Iterable[Applicant], on: date) -> list[str]:
+def admission_bars(scheme: Scheme, members: Iterable[Applicant], on: date) -> list[Message]:
     """Why a family may not be admitted (rules 15-16); a bar on any member bars the family (rule 20)."""
     rules = scheme.admissions.eligibility
     members = list(members)
-    bars: list[str] = []
+    bars: list[Message] = []
     main = [m for m in members if m.is_main_applicant]
     if len(main) != 1:
-        bars.append(f"a family application needs exactly one main applicant, not {len(main)}")
+        bars.append(Message("a family application needs exactly one main applicant, not %(count)s", count=len(main)))
     for member in members:
         age = member.age_on(on)
         if age is None:
-            bars.append(f"member {member.id}: date of birth is required for an admission application")
+            bars.append(
+                Message("member %(member)s: date of birth is required for an admission application", member=member.id)
+            )
         elif member.is_main_applicant and age < rules.main_applicant_min_age:
-            bars.append(f"member {member.id}: main applicant is {age}, under {rules.main_applicant_min_age} (rule 15)")
+            bars.append(
+                Message(
+                    "member %(member)s: main applicant is %(age)s, under %(minimum)s (rule 15)",
+                    member=member.id,
+                    age=age,
+                    minimum=rules.main_applicant_min_age,
+                )
+            )
         bars.extend(
-            f"member {member.id}: excluded ({exclusion.value}, rule 16)"
+            Message("member %(member)s: excluded (%(exclusion)s, rule 16)", member=member.id, exclusion=exclusion.value)
             for exclusion in sorted(member.exclusions & set(rules.excluded))
         )
         if rules.nationalities and member.identity.nationality not in rules.nationalities:
-            bars.append(f"member {member.id}: nationality {member.identity.nationality} is not eligible")
+            bars.append(
+                Message(
+                    "member %(member)s: nationality %(nationality)s is not eligible",
+                    member=member.id,
+                    nationality=member.identity.nationality,
+                )
+            )
     ages = [m.age_on(on) for m in members]
     if not any(a is not None and a >= rules.adult_age for a in ages):
-        bars.append(f"the family has no member aged {rules.adult_age} or over: children apply only with a parent")
+        bars.append(
+            Message(
+                "the family has no member aged %(age)s or over: children apply only with a parent", age=rules.adult_age
+            )
+        )
     return bars

@@ -15,6 +15,7 @@ from typing import Any
 
 from parity.domain.errors import InvalidCommand
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message
 from parity.domain.payloads import required_text
 from parity.scheme.model import AdmissionExclusion, Scheme
 
@@ -66,13 +67,35 @@ class IdentityFlag:
             return FlagStatus.PENDING
         return FlagStatus.SAME_PERSON if self.decision.same_person else FlagStatus.NOT_SAME_PERSON
 
+    def evidence(self) -> dict[str, Any]:
+        """What the matcher said, as plain values: the two records, the model and its weights, the status."""
+        return {
+            "record_id": self.record_id,
+            "candidate_record_id": self.candidate_record_id,
+            "model_version": self.model_version,
+            "match_weight": self.match_weight,
+            "match_probability": self.match_probability,
+            "basis": self.basis,
+            "contributions": dict(self.contributions),
+            "levels": dict(self.levels),
+            "raised_at": self.raised_at,
+            "status": self.status.value,
+        }
+
     def decided(self, decision: FlagDecision) -> IdentityFlag:
         if self.decision is not None:
             raise InvalidCommand(
-                f"identity flag {self.id} was already decided ({self.status.value}) by {self.decision.actor}"
+                Message(
+                    "identity flag %(flag)s was already decided (%(status)s) by %(actor)s",
+                    flag=self.id,
+                    status=self.status.value,
+                    actor=self.decision.actor,
+                )
             )
         if not decision.reason.strip():
-            raise InvalidCommand("field 'reason' is required: say why the records are or are not the same person")
+            raise InvalidCommand(
+                Message("field 'reason' is required: say why the records are or are not the same person")
+            )
         return replace(self, decision=decision)
 
 
@@ -138,4 +161,4 @@ def check_identity_decision(case: object, action: Action, scheme: Scheme) -> Non
     required_text(action.payload, "reason")
     required_text(action.payload, "model_version")
     if not isinstance(action.payload.get("same_person"), bool):
-        raise InvalidCommand("field 'same_person' is required and must be true or false")
+        raise InvalidCommand(Message("field 'same_person' is required and must be true or false"))

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from parity.domain.errors import IllegalTransition, UnknownAction
+from parity.domain.messages import Message
 
 S = TypeVar("S", bound=StrEnum)
 
@@ -54,10 +55,29 @@ class TransitionTable(Generic[S]):
     def transition(self, status: S, action: str) -> Transition[S]:
         found = self.transitions.get(action)
         if found is None:
-            raise UnknownAction(f"'{action}' is not an action of this case type (known: {', '.join(self.transitions)})")
+            raise UnknownAction(
+                Message(
+                    "'%(action)s' is not an action of this case type (known: %(known)s)",
+                    action=action,
+                    known=", ".join(self.transitions),
+                )
+            )
         if status not in found.sources:
-            allowed = ", ".join(sorted(self.allowed(status))) or "none: the case is closed"
-            raise IllegalTransition(f"'{action}' is not allowed while the case is {status.value} (allowed: {allowed})")
+            allowed = sorted(self.allowed(status))
+            raise IllegalTransition(
+                Message(
+                    "'%(action)s' is not allowed while the case is %(status)s (allowed: %(allowed)s)",
+                    action=action,
+                    status=status.value,
+                    allowed=", ".join(allowed),
+                )
+                if allowed
+                else Message(
+                    "'%(action)s' is not allowed while the case is %(status)s (allowed: none: the case is closed)",
+                    action=action,
+                    status=status.value,
+                )
+            )
         return found
 
     def next_status(self, status: S, action: str) -> S:

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from parity.domain.clocks import ClockRules
 from parity.domain.errors import InvalidCommand, SchemeClosed
+from parity.domain.messages import Message
 from parity.scheme.model import ParityRule, Scheme
 
 
@@ -83,21 +84,20 @@ class SchemeTimeline:
                 status = SchemeStatus(state, None, effective)
         return status
 
-    def closed_reason(self, day: date, at: datetime) -> str | None:
+    def closed_reason(self, day: date, at: datetime) -> Message | None:
         """Why no new case may open for an arrival on `day`, screened at `at`; None when one may."""
         if not self.scheme.is_open_on(day):
-            return f"arrived on {day}, outside the scheme's period in force (rule 24)"
+            return Message("arrived on %(day)s, outside the scheme's period in force (rule 24)", day=day)
         status = self.status(at)
         if status.state in {OperatingState.SUSPENDED, OperatingState.TERMINATED}:
-            return f"the scheme is {status.state.value} since {status.effective_at:%Y-%m-%d %H:%M} UTC (rule 24)"
+            return _closed_since(status)
         return None
 
     def check_new_work(self, action: str, at: datetime) -> None:
         status = self.status(at)
         if action in NEW_WORK and status.state in {OperatingState.SUSPENDED, OperatingState.TERMINATED}:
             raise SchemeClosed(
-                f"'{action}' is refused: the scheme is {status.state.value} since "
-                f"{status.effective_at:%Y-%m-%d %H:%M} UTC (rule 24)"
+                Message("'%(action)s' is refused: %(closed)s", action=action, closed=_closed_since(status))
             )
 
     def parity_rule(self, at: datetime) -> ParityRule:
@@ -110,14 +110,26 @@ class SchemeTimeline:
     def check_can_give(self, kind: NoticeKind, at: datetime) -> None:
         state = self.status(at).state
         if state is OperatingState.TERMINATED:
-            raise InvalidCommand("the scheme is terminated: no further notice can be given")
+            raise InvalidCommand(Message("the scheme is terminated: no further notice can be given"))
         if kind is NoticeKind.RESUMPTION:
             pending = self.status(at).pending
             if state is not OperatingState.SUSPENDED and not (pending and pending.kind is NoticeKind.SUSPENSION):
-                raise InvalidCommand("only a suspended scheme, or one under notice of suspension, can resume")
+                raise InvalidCommand(Message("only a suspended scheme, or one under notice of suspension, can resume"))
             return
         pending = self.status(at).pending
         if pending is not None and pending.kind is kind:
-            raise InvalidCommand(f"a notice of {kind.value} is already running until its period ends")
+            raise InvalidCommand(
+                Message("a notice of suspension is already running until its period ends")
+                if kind is NoticeKind.SUSPENSION
+                else Message("a notice of termination is already running until its period ends")
+            )
         if state is OperatingState.SUSPENDED and kind is NoticeKind.SUSPENSION:
-            raise InvalidCommand("the scheme is already suspended")
+            raise InvalidCommand(Message("the scheme is already suspended"))
+
+
+def _closed_since(status: SchemeStatus) -> Message:
+    since = status.effective_at
+    assert since is not None  # noqa: S101 (a suspension or termination in effect took effect at some instant)
+    if status.state is OperatingState.SUSPENDED:
+        return Message("the scheme is suspended since %(since)s (rule 24)", since=since)
+    return Message("the scheme is terminated since %(since)s (rule 24)", since=since)

@@ -8,12 +8,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from parity.domain.errors import InvalidCommand
+from parity.domain.messages import Message
 
 
 def required_text(payload: Mapping[str, Any], name: str) -> str:
     value = payload.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise InvalidCommand(f"field '{name}' is required and must be non-empty text")
+        raise InvalidCommand(Message("field '%(name)s' is required and must be non-empty text", name=name))
     return value
 
 
@@ -24,13 +25,15 @@ def optional_date(payload: Mapping[str, Any], name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InvalidCommand(f"field '{name}' must be a date as YYYY-MM-DD, not {value!r}") from None
+        raise InvalidCommand(
+            Message("field '%(name)s' must be a date as YYYY-MM-DD, not %(value)s", name=name, value=repr(value))
+        ) from None
 
 
 def required_date(payload: Mapping[str, Any], name: str) -> date:
     found = optional_date(payload, name)
     if found is None:
-        raise InvalidCommand(f"field '{name}' is required (a date as YYYY-MM-DD)")
+        raise InvalidCommand(Message("field '%(name)s' is required (a date as YYYY-MM-DD)", name=name))
     return found
 
 
@@ -41,7 +44,13 @@ def required_datetime(payload: Mapping[str, Any], name: str) -> datetime:
     except ValueError:
         found = None
     if found is None or found.tzinfo is None:
-        raise InvalidCommand(f"field '{name}' is required: a date and time with a UTC offset, not {value!r}")
+        raise InvalidCommand(
+            Message(
+                "field '%(name)s' is required: a date and time with a UTC offset, not %(value)s",
+                name=name,
+                value=repr(value),
+            )
+        )
     return found
 
 
@@ -55,5 +64,11 @@ def optional_amount(payload: Mapping[str, Any], name: str) -> Decimal | None:
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidCommand(f"field '{name}' must be an amount in pounds, not negative, to the penny, not {value!r}")
+        raise InvalidCommand(
+            Message(
+                "field '%(name)s' must be an amount in pounds, not negative, to the penny, not %(value)s",
+                name=name,
+                value=repr(value),
+            )
+        )
     return amount

@@ -19,6 +19,7 @@ from typing import Any
 
 from parity.domain.errors import DomainError, InvalidCommand
 from parity.domain.lifecycle import SchemeRef
+from parity.domain.messages import Message
 
 
 class SeparationOfDuties(DomainError):
@@ -46,10 +47,13 @@ class InvitationNeedsApproval(DomainError):
 
     def __init__(self, case_id: str) -> None:
         super().__init__(
-            f"case {case_id}: 'invite' cannot be taken on one case; families are invited only when a selection "
-            "proposal is approved by someone other than its proposer: propose a round with `parity select propose` "
-            "(API: POST /api/v1/selection-proposals), then another officer approves it with `parity select approve` "
-            "(POST /api/v1/selection-proposals/{proposal_id}/approve)"
+            Message(
+                "case %(case)s: 'invite' cannot be taken on one case; families are invited only when a selection "
+                "proposal is approved by someone other than its proposer: propose a round with `parity select "
+                "propose` (API: POST /api/v1/selection-proposals), then another officer approves it with `parity "
+                "select approve` (POST /api/v1/selection-proposals/{proposal_id}/approve)",
+                case=case_id,
+            )
         )
 
 
@@ -113,17 +117,29 @@ class SelectionProposal:
         """Refuse unless the proposal is open and `approver` is not the person who made it."""
         if self.status is ProposalStatus.APPROVED and self.approval is not None:
             raise InvalidCommand(
-                f"proposal {self.id} was already approved by {self.approval.approved_by} "
-                f"at {self.approval.approved_at.isoformat()}"
+                Message(
+                    "proposal %(proposal)s was already approved by %(approver)s at %(at)s",
+                    proposal=self.id,
+                    approver=self.approval.approved_by,
+                    at=self.approval.approved_at,
+                )
             )
         if self.status is ProposalStatus.SUPERSEDED:
             raise StaleProposal(
-                f"proposal {self.id} was superseded by proposal {self.superseded_by}: approve that one, "
-                "or make a new proposal"
+                Message(
+                    "proposal %(proposal)s was superseded by proposal %(newer)s: approve that one, "
+                    "or make a new proposal",
+                    proposal=self.id,
+                    newer=str(self.superseded_by),
+                )
             )
         if _same_person(approver, self.proposed_by):
             raise SeparationOfDuties(
-                f"{self.proposed_by} made proposal {self.id} and so may not approve it: another person must approve it"
+                Message(
+                    "%(proposer)s made proposal %(proposal)s and so may not approve it: another person must approve it",
+                    proposer=self.proposed_by,
+                    proposal=self.id,
+                )
             )
 
     def approve(self, approver: str, at: datetime, amendment: Amendment) -> Approval:
@@ -132,15 +148,21 @@ class SelectionProposal:
         chosen = self.chosen
         reason = (amendment.reason or "").strip() or None
         if amendment.changes and reason is None:
-            raise AmendmentRefused("a reason is required to amend a proposal (--reason): it is kept with the approval")
+            raise AmendmentRefused(
+                Message("a reason is required to amend a proposal (--reason): it is kept with the approval")
+            )
         _refuse_repeats("remove", amendment.remove)
         _refuse_repeats("add", amendment.add)
         not_chosen = [case_id for case_id in amendment.remove if case_id not in chosen]
         if not_chosen:
-            raise AmendmentRefused(f"cannot remove {', '.join(not_chosen)}: not in the proposed selection")
+            raise AmendmentRefused(
+                Message("cannot remove %(cases)s: not in the proposed selection", cases=", ".join(not_chosen))
+            )
         already = [case_id for case_id in amendment.add if case_id in chosen]
         if already:
-            raise AmendmentRefused(f"cannot add {', '.join(already)}: already in the proposed selection")
+            raise AmendmentRefused(
+                Message("cannot add %(cases)s: already in the proposed selection", cases=", ".join(already))
+            )
         invited = tuple(case_id for case_id in chosen if case_id not in amendment.remove) + amendment.add
         approval = Approval(approver, at, amendment.remove, amendment.add, reason, invited)
         self.status = ProposalStatus.APPROVED
@@ -149,7 +171,13 @@ class SelectionProposal:
 
     def supersede(self, by_proposal_id: str) -> None:
         if self.status is not ProposalStatus.PROPOSED:
-            raise InvalidCommand(f"proposal {self.id} is {self.status.value}; only an open proposal is superseded")
+            raise InvalidCommand(
+                Message(
+                    "proposal %(proposal)s is %(status)s; only an open proposal is superseded",
+                    proposal=self.id,
+                    status=self.status.value,
+                )
+            )
         self.status = ProposalStatus.SUPERSEDED
         self.superseded_by = by_proposal_id
 
@@ -162,4 +190,6 @@ def _same_person(first: str, second: str) -> bool:
 def _refuse_repeats(field: str, case_ids: tuple[str, ...]) -> None:
     repeated = sorted({case_id for case_id in case_ids if case_ids.count(case_id) > 1})
     if repeated:
-        raise AmendmentRefused(f"{field}: {', '.join(repeated)} named more than once")
+        raise AmendmentRefused(
+            Message("%(field)s: %(cases)s named more than once", field=field, cases=", ".join(repeated))
+        )

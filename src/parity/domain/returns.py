@@ -16,6 +16,7 @@ from parity.domain.clocks import ClockRules, Deadline, Pause
 from parity.domain.errors import DeadlinePassed, InvalidCommand, TooEarly, TransferBlocked
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
 from parity.domain.lifecycle import Action, Transition, TransitionTable
+from parity.domain.messages import Message
 from parity.domain.payloads import optional_amount, optional_date, required_date, required_datetime, required_text
 from parity.scheme.model import Duration, Scheme, TransferPrecondition
 
@@ -138,7 +139,13 @@ class ReturnCase:
         """Append an action if the table allows it now and the scheme's rules hold; raise otherwise."""
         RETURN_TRANSITIONS.transition(self.status, action.kind)
         if self.actions and action.at < self.actions[-1].at:
-            raise InvalidCommand(f"'{action.kind}' is dated before the case's last action ({self.actions[-1].at})")
+            raise InvalidCommand(
+                Message(
+                    "'%(action)s' is dated before the case's last action (%(last)s)",
+                    action=action.kind,
+                    last=self.actions[-1].at,
+                )
+            )
         guard = _GUARDS.get(action.kind)
         if guard is not None:
             guard(self, action, scheme)
@@ -237,23 +244,30 @@ def _check_request_in_time(case: ReturnCase, action: Action, scheme: Scheme) -> 
     due = case.deadline(scheme, "request")
     if due is not None and action.at >= due.due_at:
         raise DeadlinePassed(
-            f"the readmission request had to be sent before {due.due_at.isoformat()} "
-            f"(arrival + {scheme.returns.deadlines.request.amount if scheme.returns.deadlines.request else 0} days, "
-            "treaty Art. 8); it can no longer be sent"
+            Message(
+                "the readmission request had to be sent before %(due)s (arrival + %(days)s days, treaty Art. 8); "
+                "it can no longer be sent",
+                due=due.due_at,
+                days=scheme.returns.deadlines.request.amount if scheme.returns.deadlines.request else 0,
+            )
         )
 
 
 def _check_reply_overdue(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     due = case.deadline(scheme, "reply")
     if due is None or action.at < due.due_at:
-        raise TooEarly(f"the reply is not overdue until {due.due_at.isoformat() if due else 'a request is sent'}")
+        raise TooEarly(
+            Message("the reply is not overdue until %(due)s", due=due.due_at)
+            if due
+            else Message("the reply is not overdue until a request is sent")
+        )
 
 
 def _check_extension(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     if scheme.returns.deadlines.reply_extended is None:
-        raise InvalidCommand(f"scheme {scheme.id} has no extended reply period")
+        raise InvalidCommand(Message("scheme %(scheme)s has no extended reply period", scheme=scheme.id))
     if case.last("extend_reply") is not None:
-        raise InvalidCommand("the reply period has already been extended once")
+        raise InvalidCommand(Message("the reply period has already been extended once"))
     required_text(action.payload, "reason")
 
 
@@ -261,15 +275,30 @@ def _check_refusal(case: ReturnCase, action: Action, scheme: Scheme) -> None:  #
     reason = required_text(action.payload, "reason")
     if reason not in scheme.returns.refusal_reasons:
         allowed = ", ".join(scheme.returns.refusal_reasons)
-        raise InvalidCommand(f"refusal reason '{reason}' is not one of the scheme's reasons ({allowed})")
+        raise InvalidCommand(
+            Message(
+                "refusal reason '%(reason)s' is not one of the scheme's reasons (%(allowed)s)",
+                reason=reason,
+                allowed=allowed,
+            )
+        )
 
 
 def _check_no_blockers(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     day = action.at.astimezone(ClockRules(scheme.timezone, scheme.calendars).zone).date()
     blockers = [b for b in case.blockers(day) if b.kind in scheme.returns.transfer_preconditions]
     if blockers:
-        listed = "; ".join(f"{b.kind.value} {b.state} since {b.decided_on} (evidence: {b.evidence})" for b in blockers)
-        raise TransferBlocked(f"transfer not allowed on {day}: {listed}")
+        listed = tuple(
+            Message(
+                "%(kind)s %(state)s since %(since)s (evidence: %(evidence)s)",
+                kind=b.kind.value,
+                state=b.state,
+                since=b.decided_on,
+                evidence=b.evidence,
+            )
+            for b in blockers
+        )
+        raise TransferBlocked(Message("transfer not allowed on %(day)s: %(blockers)s", day=day, blockers=listed))
 
 
 def _check_schedule(case: ReturnCase, action: Action, scheme: Scheme) -> None:
@@ -277,14 +306,14 @@ def _check_schedule(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     required_text(action.payload, "flight_ref")
     optional_amount(action.payload, TRANSPORT_COST)
     if departs_at <= action.at:
-        raise InvalidCommand("departs_at must be after the time the transfer is scheduled")
+        raise InvalidCommand(Message("departs_at must be after the time the transfer is scheduled"))
     _check_no_blockers(case, action, scheme)
 
 
 def _check_request_expired(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     due = case.deadline(scheme, "request")
     if due is None or action.at < due.due_at:
-        raise TooEarly("the request deadline has not passed")
+        raise TooEarly(Message("the request deadline has not passed"))
 
 
 def _check_legal_event(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
@@ -293,16 +322,23 @@ def _check_legal_event(case: ReturnCase, action: Action, scheme: Scheme) -> None
         kind = TransferPrecondition(kind_name)
     except ValueError:
         known = ", ".join(k.value for k in TransferPrecondition)
-        raise InvalidCommand(f"kind '{kind_name}' is not a legal event kind ({known})") from None
+        raise InvalidCommand(
+            Message("kind '%(kind)s' is not a legal event kind (%(known)s)", kind=kind_name, known=known)
+        ) from None
     rules = BLOCKER_RULES[kind]
     state = required_text(action.payload, "state")
     if state not in rules.blocking | rules.clearing:
         raise InvalidCommand(
-            f"state '{state}' is not a state of {kind.value} ({', '.join(sorted(rules.blocking | rules.clearing))})"
+            Message(
+                "state '%(state)s' is not a state of %(kind)s (%(known)s)",
+                state=state,
+                kind=kind.value,
+                known=", ".join(sorted(rules.blocking | rules.clearing)),
+            )
         )
     decided_on = required_date(action.payload, "decided_on")
     if decided_on > action.at.date():
-        raise InvalidCommand(f"decided_on {decided_on} is in the future")
+        raise InvalidCommand(Message("decided_on %(day)s is in the future", day=decided_on))
     required_text(action.payload, "evidence")
     barred_from = scheme.returns.nrm_reconsideration_barred_from
     if (
@@ -312,8 +348,11 @@ def _check_legal_event(case: ReturnCase, action: Action, scheme: Scheme) -> None
         and decided_on >= barred_from
     ):
         raise InvalidCommand(
-            f"a negative NRM decision cannot be reconsidered for a person being removed since {barred_from} "
-            "(statutory guidance para 14.216, brief §10 rule 9)"
+            Message(
+                "a negative NRM decision cannot be reconsidered for a person being removed since %(since)s "
+                "(statutory guidance para 14.216, brief §10 rule 9)",
+                since=barred_from,
+            )
         )
     optional_date(action.payload, "until")
 
@@ -330,7 +369,7 @@ def _check_recrossing(case: ReturnCase, action: Action, scheme: Scheme) -> None:
 def _check_reasons(case: ReturnCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
     reasons = action.payload.get("reasons")
     if not isinstance(reasons, list) or not reasons or not all(isinstance(r, str) and r for r in reasons):
-        raise InvalidCommand("field 'reasons' must list at least one reason")
+        raise InvalidCommand(Message("field 'reasons' must list at least one reason"))
 
 
 Guard = Callable[[ReturnCase, Action, Scheme], None]

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
+from parity.domain.messages import Message, keep
 from parity.selection.model import SelectionRequest
 from parity.selection.scoring import SCORE_DECIMALS, ScoreComponent, ScoredFamily, rank_families
 from parity.selection.solvers import SolverReport, nationality_counts, select_greedy, select_mip
@@ -45,7 +46,7 @@ class PassedOverFamily:
     score: float
     breakdown: tuple[ScoreComponent, ...]
     reason: PassOverReason
-    detail: str
+    detail: Message
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Proposal:
             "candidates_considered": self.candidates_considered,
             "chosen": [_family_dict(family) for family in self.chosen],
             "passed_over": [
-                {**_family_dict(family), "reason": family.reason.value, "detail": family.detail}
+                {**_family_dict(family), "reason": family.reason.value, **keep("detail", family.detail)}
                 for family in self.passed_over
             ],
             "not_chosen_count": self.not_chosen_count,
@@ -173,28 +174,39 @@ class _Explainer:
             index + 1, family.candidate.application_id, family.size, family.score, family.components, reason, detail
         )
 
-    def _reason(self, index: int, family: ScoredFamily) -> tuple[PassOverReason, str]:
+    def _reason(self, index: int, family: ScoredFamily) -> tuple[PassOverReason, Message]:
         for nationality, count in sorted(nationality_counts(family.candidate, self.limits).items()):
             would_be = self.used_by_nationality[nationality] + count
             if would_be > self.limits[nationality]:
-                return PassOverReason.NATIONALITY_LIMIT_REACHED, (
-                    f"its {count} {nationality} member(s) would make {would_be} {nationality} people this round, "
-                    f"over the limit of {self.limits[nationality]}"
+                return PassOverReason.NATIONALITY_LIMIT_REACHED, Message(
+                    "its %(count)s %(nationality)s member(s) would make %(would_be)s %(nationality)s people this "
+                    "round, over the limit of %(limit)s",
+                    count=count,
+                    nationality=nationality,
+                    would_be=would_be,
+                    limit=self.limits[nationality],
                 )
         if family.size > self.places:
-            return PassOverReason.DID_NOT_FIT, f"a family of {family.size} is larger than the {self.places} places"
+            return PassOverReason.DID_NOT_FIT, Message(
+                "a family of %(size)s is larger than the %(places)s places", size=family.size, places=self.places
+            )
         outranked = sum(1 for chosen in self.chosen if chosen > index)
         if outranked == 0 and self.chosen:
-            return PassOverReason.LOWER_SCORE, (
-                f"ranked below every chosen family; {self.places_left} place(s) left, too few for {family.size}"
+            return PassOverReason.LOWER_SCORE, Message(
+                "ranked below every chosen family; %(left)s place(s) left, too few for %(size)s",
+                left=self.places_left,
+                size=family.size,
             )
         why = (
-            "every selection including it fills fewer places or has less total priority"
+            Message("every selection including it fills fewer places or has less total priority")
             if self.method == "mip"
-            else "too few places were left when its turn came"
+            else Message("too few places were left when its turn came")
         )
-        return PassOverReason.DID_NOT_FIT, (
-            f"ranked above {outranked} chosen family(ies), but a family of {family.size} does not fit: {why}"
+        return PassOverReason.DID_NOT_FIT, Message(
+            "ranked above %(outranked)s chosen family(ies), but a family of %(size)s does not fit: %(why)s",
+            outranked=outranked,
+            size=family.size,
+            why=why,
         )
 
 
@@ -205,7 +217,7 @@ def _family_dict(family: ChosenFamily | PassedOverFamily) -> dict[str, Any]:
         "size": family.size,
         "score": family.score,
         "breakdown": [
-            {"factor": component.factor.value, "points": component.points, "reason": component.reason}
+            {"factor": component.factor.value, "points": component.points, **keep("reason", component.reason)}
             for component in family.breakdown
         ],
     }

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from parity.domain.messages import Message
 from parity.scheme.model import Priority, PriorityFactor
 from parity.selection.model import Candidate
 
@@ -33,7 +34,7 @@ class ScoreComponent:
 
     factor: PriorityFactor
     points: float
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def score_family(candidate: Candidate, priority: Priority, as_of: date) -> Score
         if factor is PriorityFactor.WAITING_WEEK:
             weeks = whole_weeks_waited(candidate.waiting_since, as_of)
             points = round(priority.weights.get(factor, 0.0) * weeks, SCORE_DECIMALS)
-            reason = f"{weeks} whole week(s) waiting since {candidate.waiting_since.isoformat()}"
+            reason = Message(
+                "%(weeks)s whole week(s) waiting since %(since)s", weeks=weeks, since=candidate.waiting_since
+            )
             components.append(ScoreComponent(factor, points, reason))
         elif reason_met := _reason_factor_met(candidate, factor, priority):
             components.append(ScoreComponent(factor, priority.weights.get(factor, 0.0), reason_met))
@@ -80,10 +83,10 @@ def rank_families(candidates: tuple[Candidate, ...], priority: Priority, as_of: 
     return tuple(sorted(scored, key=ScoredFamily.rank_key))
 
 
-def _reason_factor_met(candidate: Candidate, factor: PriorityFactor, priority: Priority) -> str | None:
+def _reason_factor_met(candidate: Candidate, factor: PriorityFactor, priority: Priority) -> Message | None:
     if factor in candidate.factors:
-        return "recorded on the application"
+        return Message("recorded on the application")
     nationality = candidate.main_applicant.nationality
     if factor is PriorityFactor.HIGH_GRANT_RATE_NATIONALITY and nationality in priority.high_grant_rate_nationalities:
-        return f"main applicant's nationality {nationality} has a high grant rate"
+        return Message("main applicant's nationality %(nationality)s has a high grant rate", nationality=nationality)
     return None

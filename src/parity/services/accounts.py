@@ -19,6 +19,7 @@ from parity.accounts import credentials
 from parity.accounts.records import SessionRecord, TokenRecord, UserRecord
 from parity.accounts.roles import ROLE_SCOPES, Principal, Role, needs_totp, parse_scopes
 from parity.domain.errors import DomainError, InvalidCommand
+from parity.domain.messages import Message
 from parity.services.audit import acting, append
 from parity.services.context import Services, run_command
 from parity.services.ports import UnitOfWork
@@ -31,7 +32,7 @@ LOCKOUT = timedelta(minutes=15)
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 366
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-WRONG_CREDENTIALS = "wrong username, password or second-factor code"
+WRONG_CREDENTIALS = Message("wrong username, password or second-factor code")
 
 
 class AuthenticationFailed(DomainError):
@@ -41,7 +42,7 @@ class AuthenticationFailed(DomainError):
 class AccountLocked(DomainError):
     code = "account_locked"
 
-    def __init__(self, message: str, until: datetime) -> None:
+    def __init__(self, message: Message, until: datetime) -> None:
         super().__init__(message)
         self.until = until
 
@@ -105,18 +106,23 @@ def create_user(
     a new random secret."""
     if not USERNAME.match(username):
         raise InvalidCommand(
-            f"field 'username' must be 3-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"
-            f" (got {username!r})"
+            Message(
+                "field 'username' must be 3-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or "
+                "digit (got %(username)s)",
+                username=repr(username),
+            )
         )
     problem = credentials.password_problem(password)
     if problem:
-        raise InvalidCommand(f"field 'password' {problem}")
+        raise InvalidCommand(Message("field 'password' %(problem)s", problem=problem))
     secret = totp_secret or (credentials.new_totp_secret() if totp or needs_totp(role) else None)
     created: dict[str, str] = {}
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         if uow.accounts.user_named(username) is not None:
-            raise InvalidCommand(f"field 'username': a user named {username!r} already exists")
+            raise InvalidCommand(
+                Message("field 'username': a user named %(username)s already exists", username=repr(username))
+            )
         user = UserRecord(
             id=str(uuid.uuid4()),
             username=username,
@@ -208,7 +214,10 @@ def _sign_in_refusal(
         return AuthenticationFailed(WRONG_CREDENTIALS)
     if user.locked(now) and user.locked_until is not None:
         return AccountLocked(
-            f"too many failed sign-ins: the account is locked until {user.locked_until.isoformat(timespec='seconds')}",
+            Message(
+                "too many failed sign-ins: the account is locked until %(until)s",
+                until=user.locked_until.replace(microsecond=0),
+            ),
             user.locked_until,
         )
     if not credentials.verify_password(user.password_hash, password):
@@ -218,9 +227,11 @@ def _sign_in_refusal(
         if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
             return AuthenticationFailed(WRONG_CREDENTIALS)
     elif needs_totp(user.role):
-        return AuthenticationFailed(f"role {user.role.value} needs a second factor, and none is enrolled")
+        return AuthenticationFailed(
+            Message("role %(role)s needs a second factor, and none is enrolled", role=user.role.value)
+        )
     if user.disabled:
-        return AuthenticationFailed("this account is disabled")
+        return AuthenticationFailed(Message("this account is disabled"))
     return None
 
 
@@ -243,12 +254,12 @@ def session_principal(services: Services, session_secret: str) -> Principal:
     with services.uow() as uow:
         session = uow.accounts.session(credentials.digest(session_secret))
         if session is None or session.ended_at is not None:
-            raise NotAuthenticated("no valid session: sign in")
+            raise NotAuthenticated(Message("no valid session: sign in"))
         if now >= session.expires_at or now >= session.last_seen_at + SESSION_IDLE:
-            raise NotAuthenticated("your session has expired: sign in again")
+            raise NotAuthenticated(Message("your session has expired: sign in again"))
         user = uow.accounts.user(session.user_id)
         if user.disabled:
-            raise NotAuthenticated("this account is disabled")
+            raise NotAuthenticated(Message("this account is disabled"))
         if now >= session.last_seen_at + SESSION_TOUCH_EVERY:
             uow.accounts.touch_session(session.id_hash, now)
             uow.commit()
@@ -273,14 +284,16 @@ def token_principal(services: Services, token: str) -> Principal:
     with services.uow() as uow:
         found = uow.accounts.token_with_hash(credentials.digest(token))
         if found is None:
-            raise NotAuthenticated("unknown API token")
+            raise NotAuthenticated(Message("unknown API token"))
         if found.revoked_at is not None:
-            raise NotAuthenticated("this API token was revoked")
+            raise NotAuthenticated(Message("this API token was revoked"))
         if now >= found.expires_at:
-            raise NotAuthenticated(f"this API token expired at {found.expires_at.isoformat(timespec='seconds')}")
+            raise NotAuthenticated(
+                Message("this API token expired at %(at)s", at=found.expires_at.replace(microsecond=0))
+            )
         user = uow.accounts.user(found.user_id)
     if user.disabled:
-        raise NotAuthenticated("the account of this API token is disabled")
+        raise NotAuthenticated(Message("the account of this API token is disabled"))
     scopes = frozenset(scope for scope in ROLE_SCOPES[user.role] if scope.value in found.scopes)
     return Principal(user.id, user.username, user.role, scopes, "token")
 
@@ -296,15 +309,17 @@ def issue_token(
 ) -> IssuedToken:
     """An API token for a machine client acting as `user_id`, with `scopes` (default: all of the role's)."""
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise InvalidCommand(f"field 'days' must be from 1 to {MAX_TOKEN_DAYS}, not {days}")
+        raise InvalidCommand(
+            Message("field 'days' must be from 1 to %(most)s, not %(days)s", most=MAX_TOKEN_DAYS, days=days)
+        )
     if not label.strip() or len(label) > 100:
-        raise InvalidCommand("field 'label' must be 1-100 characters")
+        raise InvalidCommand(Message("field 'label' must be 1-100 characters"))
     issued: dict[str, str] = {}
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         user = uow.accounts.user(user_id)
         if user.disabled:
-            raise InvalidCommand(f"user {user_id} is disabled: no token can be issued")
+            raise InvalidCommand(Message("user %(user)s is disabled: no token can be issued", user=user_id))
         granted = parse_scopes(list(scopes), user.role) if scopes is not None else ROLE_SCOPES[user.role]
         token = credentials.new_api_token()
         now = services.clock.now()

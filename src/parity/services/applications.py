@@ -14,6 +14,7 @@ from parity.domain.eligibility import Applicant
 from parity.domain.errors import NotEligible, SchemeClosed
 from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message
 from parity.domain.people import IdentityClaim, IdentityDocument, Sex
 from parity.scheme.model import AdmissionExclusion
 from parity.services.context import Services, run_command, scheme_ref
@@ -52,10 +53,14 @@ def submit_expression_of_interest(services: Services, command: SubmitExpressionO
         today = ClockRules(scheme.timezone, scheme.calendars).local_date(now)
         closed = scheme_timeline(uow, scheme).closed_reason(today, now)
         if closed:
-            raise SchemeClosed(f"no expression of interest can be accepted: {closed}")
+            raise SchemeClosed(Message("no expression of interest can be accepted: %(closed)s", closed=closed))
         window = scheme.window_on(today)
         if window is None:
-            raise NotEligible(f"no application window is open on {now.date()}: the expression of interest is invalid")
+            raise NotEligible(
+                Message(
+                    "no application window is open on %(day)s: the expression of interest is invalid", day=now.date()
+                )
+            )
         case = AdmissionCase(
             id=str(uuid.uuid4()),
             family_ref=command.family_ref,

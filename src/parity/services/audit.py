@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from parity.audit.chain import AuditEvent, Checkpoint, Entry, Verification, chain_entry, verify_chain
 from parity.audit.signing import CheckpointSigner
 from parity.domain.errors import DomainError
+from parity.domain.messages import Message
 from parity.services.ports import UnitOfWork
 
 if TYPE_CHECKING:
@@ -147,5 +148,5 @@ def latest_entries(services: Services, limit: int, before: int | None = None) ->
 
 def _signer(services: Services) -> CheckpointSigner:
     if services.audit.signer is None:
-        raise AuditKeyMissing("no audit signing key is configured: set PARITY_AUDIT_SIGNING_KEY (see README)")
+        raise AuditKeyMissing(Message("no audit signing key is configured: set PARITY_AUDIT_SIGNING_KEY (see README)"))
     return services.audit.signer

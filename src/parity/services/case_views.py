@@ -14,12 +14,14 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionStatus
+from parity.domain.admissions import AdmissionStatus
 from parity.domain.clocks import Deadline, DeadlineState
 from parity.domain.errors import InvalidCommand
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message
 from parity.domain.people import IdentityClaim
 from parity.domain.returns import RETURN_TRANSITIONS, ReturnStatus
+from parity.services.cases import open_admission_actions
 from parity.services.context import Services
 from parity.services.ports import CaseSummary, NotFound, UnitOfWork
 
@@ -266,7 +268,7 @@ def admission_case_file(services: Services, case_id: str) -> AdmissionCaseFile:
         ],
         _deadlines(case.deadlines(scheme), services.clock.now()),
         _actions(case.actions),
-        sorted(ADMISSION_TRANSITIONS.allowed(case.status)),
+        open_admission_actions(case.status),
     )
 
 
@@ -286,7 +288,9 @@ def _page(
     states: Callable[[UnitOfWork, CaseSummary], set[DeadlineState]],
 ) -> Page:
     if not 1 <= query.limit <= MAX_PAGE:
-        raise InvalidCommand(f"field 'limit' must be from 1 to {MAX_PAGE}, not {query.limit}")
+        raise InvalidCommand(
+            Message("field 'limit' must be from 1 to %(most)s, not %(limit)s", most=MAX_PAGE, limit=query.limit)
+        )
     if query.scheme_id is not None:
         services.scheme(query.scheme_id)
     found: list[CaseSummary] = []
@@ -311,7 +315,13 @@ def _page(
 def _check_statuses(statuses: Collection[str], known: set[str]) -> None:
     unknown = sorted(set(statuses) - known)
     if unknown:
-        raise InvalidCommand(f"field 'status': unknown status {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise InvalidCommand(
+            Message(
+                "field 'status': unknown status %(unknown)s (known: %(known)s)",
+                unknown=", ".join(unknown),
+                known=", ".join(sorted(known)),
+            )
+        )
 
 
 def _open_states(deadlines: Sequence[Deadline], now: datetime) -> set[DeadlineState]:

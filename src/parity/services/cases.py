@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from parity.domain.admissions import AdmissionCase, AdmissionStatus
+from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionCase, AdmissionStatus
 from parity.domain.clocks import ClockRules
 from parity.domain.errors import InvalidCommand, LedgerLimitReached, TransferBlocked
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message
 from parity.domain.proposals import InvitationNeedsApproval
 from parity.domain.returns import ReturnCase, ReturnStatus
 from parity.scheme.model import ParityRule, Scheme
@@ -53,7 +54,7 @@ def act_on_return_case(services: Services, command: CaseCommand) -> Mapping[str,
 def act_on_return_cases(services: Services, command: BulkCaseCommand) -> Mapping[str, Any]:
     """The same action on every case listed, in one transaction: all of them or, if any is refused, none."""
     if not command.case_ids:
-        raise InvalidCommand("case_ids: name at least one case")
+        raise InvalidCommand(Message("case_ids: name at least one case"))
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         results = [
@@ -109,9 +110,23 @@ def _family_moving_with(uow: UnitOfWork, case: ReturnCase) -> list[ReturnCase]:
     if staying:
         listed = ", ".join(f"{m.id} ({m.status.value})" for m in staying)
         raise TransferBlocked(
-            f"family {case.family_group} moves together (rule 4): not every member is scheduled for transfer: {listed}"
+            Message(
+                "family %(family)s moves together (rule 4): not every member is scheduled for transfer: %(members)s",
+                family=str(case.family_group),
+                members=listed,
+            )
         )
     return [m for m in family if m.status is ReturnStatus.TRANSFER_SCHEDULED]
+
+
+# Taken only by approving a selection proposal (services/selection.py), never as an action on the case (issue 7).
+SELECTION_ONLY_ACTIONS = frozenset({"invite"})
+
+
+def open_admission_actions(status: AdmissionStatus) -> list[str]:
+    """The actions that may be taken on an admission case in this status: the lifecycle's, less those that only an
+    approved selection takes."""
+    return sorted(ADMISSION_TRANSITIONS.allowed(status) - SELECTION_ONLY_ACTIONS)
 
 
 def act_on_admission_case(services: Services, command: CaseCommand) -> Mapping[str, Any]:
@@ -119,7 +134,7 @@ def act_on_admission_case(services: Services, command: CaseCommand) -> Mapping[s
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         # Inside the command, so that a repeat of an invitation recorded before this rule still replays.
-        if command.action == "invite":
+        if command.action in SELECTION_ONLY_ACTIONS:
             raise InvitationNeedsApproval(command.case_id)
         return apply_admission_action(services, uow, command)
 
@@ -196,7 +211,10 @@ def _update_ledger_for_admission(
     if action.kind == "invite":
         if ledger.admissions_paused(rule):
             raise LedgerLimitReached(
-                f"admissions are paused: they lead returns beyond the tolerance of {rule.tolerance} (rules 21, 24)"
+                Message(
+                    "admissions are paused: they lead returns beyond the tolerance of %(tolerance)s (rules 21, 24)",
+                    tolerance=rule.tolerance,
+                )
             )
         return
     if action.kind == "issue_entry_clearance":

@@ -23,6 +23,7 @@ from parity.domain.admissions import OPEN as OPEN_ADMISSIONS
 from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.errors import InvalidCommand
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message
 from parity.domain.returns import OPEN as OPEN_RETURNS
 from parity.domain.returns import RETURN_TRANSITIONS, ReturnCase, ReturnStatus
 from parity.scheme.model import Scheme
@@ -92,7 +93,7 @@ class _Week:
 def committee_report(services: Services, scheme_id: str, week_start: date) -> CommitteeReport:
     """The figures of the week that starts on `week_start` (a Monday), as the record stands now."""
     if week_start.weekday() != 0:
-        raise InvalidCommand(f"a report week starts on a Monday; {week_start} is not one")
+        raise InvalidCommand(Message("a report week starts on a Monday; %(day)s is not one", day=week_start))
     scheme = services.scheme(scheme_id)
     clock = ClockRules(scheme.timezone, scheme.calendars)
     last_day = week_start + timedelta(days=6)

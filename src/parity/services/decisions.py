@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
+from parity.domain.messages import Message
 from parity.services.cases import CaseCommand, apply_admission_action, apply_return_action
 from parity.services.context import Services, StaleVersion, run_command
 from parity.services.ports import NotFound, UnitOfWork
@@ -38,8 +39,12 @@ def propose_decision(services: Services, command: ProposeDecision) -> Mapping[st
         version = _case_version(uow, command.case_type, command.case_id)
         if command.expected_version is not None and command.expected_version != version:
             raise StaleVersion(
-                f"case {command.case_id} is at version {version}, not {command.expected_version}: "
-                "reload it before proposing a decision"
+                Message(
+                    "case %(case)s is at version %(version)s, not %(expected)s: reload it before proposing a decision",
+                    case=command.case_id,
+                    version=version,
+                    expected=command.expected_version,
+                )
             )
         proposal = DecisionProposal(
             id=str(uuid.uuid4()),

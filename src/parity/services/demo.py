@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from parity.accounts import credentials
 from parity.accounts.roles import Role
 from parity.domain.errors import InvalidCommand
+from parity.domain.messages import Message
 from parity.services.accounts import create_user
 from parity.services.context import Services
 
@@ -61,7 +62,10 @@ def demo_totp_code(services: Services, username: str) -> str:
     public = demo_totp_secret(username)
     if user is None or user.totp_secret is None or not credentials.same(user.totp_secret, public):
         raise InvalidCommand(
-            f"{username!r} is not a demo account of this database: codes are given only for the demo's accounts, "
-            "whose secrets are public (parity demo)"
+            Message(
+                "%(username)s is not a demo account of this database: codes are given only for the demo's accounts, "
+                "whose secrets are public (parity demo)",
+                username=repr(username),
+            )
         )
     return credentials.totp_code(public, services.clock.now())

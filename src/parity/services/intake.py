@@ -12,6 +12,7 @@ from parity.domain.eligibility import screen_arrival
 from parity.domain.errors import InvalidCommand
 from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message, keep_all
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
 from parity.domain.returns import ReturnCase
 from parity.scheme.model import ReturnGround, Scheme
@@ -103,9 +104,9 @@ def _record(
     services: Services, uow: UnitOfWork, scheme: Scheme, command: RecordArrival, now: datetime
 ) -> dict[str, Any]:
     if command.arrived_at > now:
-        raise InvalidCommand(f"arrived_at {command.arrived_at.isoformat()} is in the future")
+        raise InvalidCommand(Message("arrived_at %(at)s is in the future", at=command.arrived_at))
     if not command.people:
-        raise InvalidCommand(f"boat {command.boat_ref}: an arrival needs at least one person")
+        raise InvalidCommand(Message("boat %(boat)s: an arrival needs at least one person", boat=command.boat_ref))
     arrival = BoatArrival(
         id=str(uuid.uuid4()),
         boat_ref=command.boat_ref,
@@ -133,7 +134,7 @@ def _record(
         if screening.eligible:
             case.record(Action("screen_eligible", now, command.actor, f"{prefix}:screen", ref, {}), scheme)
         else:
-            reasons = {"reasons": list(screening.reasons)}
+            reasons = keep_all("reasons", screening.reasons)
             case.record(Action("screen_ineligible", now, command.actor, f"{prefix}:screen", ref, reasons), scheme)
         cases.append(case)
     uow.returns.add_many(cases, scheme.id)
@@ -146,7 +147,7 @@ def _record(
                 "case_id": c.id,
                 "person_id": c.person_id,
                 "status": c.status.value,
-                "reasons": list(s.reasons),
+                **keep_all("reasons", s.reasons),
                 "identity_flags": flags[c.person_id],
             }
             for c, s in zip(cases, screenings, strict=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parity.domain.errors import InvalidCommand
+from parity.domain.messages import Message
 from parity.domain.notices import NoticeKind, SchemeNotice, SchemeTimeline
 from parity.scheme.model import Scheme
 from parity.services.context import Services, run_command
@@ -34,9 +35,16 @@ def give_notice(services: Services, command: GiveNotice) -> Mapping[str, Any]:
     parties = {scheme.parties.returning.code, scheme.parties.readmitting.code}
     if command.given_by not in parties:
         named = ", ".join(sorted(parties))
-        raise InvalidCommand(f"given_by: {command.given_by!r} is not a party to {scheme.id} ({named})")
+        raise InvalidCommand(
+            Message(
+                "given_by: %(given_by)s is not a party to %(scheme)s (%(parties)s)",
+                given_by=repr(command.given_by),
+                scheme=scheme.id,
+                parties=named,
+            )
+        )
     if not command.reason.strip():
-        raise InvalidCommand("reason: a notice must say why it is given")
+        raise InvalidCommand(Message("reason: a notice must say why it is given"))
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         now = services.clock.now()

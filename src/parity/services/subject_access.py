@@ -20,6 +20,7 @@ from typing import Any
 from parity.domain.errors import InvalidCommand
 from parity.domain.identity_links import IdentityFlag, RecordSource
 from parity.domain.lifecycle import Action
+from parity.domain.messages import Message
 from parity.domain.people import IdentityClaim
 from parity.services.audit import record_access
 from parity.services.context import Services
@@ -40,9 +41,9 @@ class SubjectLookup:
     def __post_init__(self) -> None:
         given = [name for name in ("record_id", "document_number", "family_name") if getattr(self, name)]
         if len(given) != 1:
-            raise InvalidCommand("name the person by exactly one of: record id, document number, family name")
+            raise InvalidCommand(Message("name the person by exactly one of: record id, document number, family name"))
         if self.date_of_birth is not None and not self.family_name:
-            raise InvalidCommand("field 'date_of_birth' is used only with 'family_name'")
+            raise InvalidCommand(Message("field 'date_of_birth' is used only with 'family_name'"))
 
     @property
     def kind(self) -> str:
@@ -170,16 +171,8 @@ def _flag(flag: IdentityFlag) -> dict[str, Any]:
     decision = flag.decision
     return {
         "flag_id": flag.id,
-        "record_id": flag.record_id,
-        "candidate_record_id": flag.candidate_record_id,
-        "model_version": flag.model_version,
-        "match_weight": flag.match_weight,
-        "match_probability": flag.match_probability,
-        "basis": flag.basis,
-        "contributions": dict(flag.contributions),
-        "levels": dict(flag.levels),
+        **flag.evidence(),
         "raised_at": flag.raised_at.isoformat(),
-        "status": flag.status.value,
         "decision": None if decision is None else {**asdict(decision), "decided_at": decision.decided_at.isoformat()},
     }
 

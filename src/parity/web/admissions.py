@@ -19,6 +19,7 @@ from parity.api.http import audit_read
 from parity.api.security import require
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.decisions import CaseType
+from parity.scheme.model import AdmissionExclusion, PriorityFactor
 from parity.services.case_views import CaseQuery, admission_case_file, list_admission_cases
 from parity.services.cases import act_on_admission_case
 from parity.services.context import Services
@@ -29,8 +30,10 @@ from parity.web.i18n import translations
 from parity.web.pages import PageRoute, language, render
 from parity.web.return_cases import PAGE_SIZE
 
+EXCLUSIONS = tuple(e.value for e in AdmissionExclusion)
+RECORDABLE_FACTORS = tuple(f.value for f in PriorityFactor if f is not PriorityFactor.WAITING_WEEK)
 # The actions an officer takes from the case page, with what each one needs. `invite` comes only from an approved
-# selection; identity-match decisions stay with the API.
+# selection; identity-match decisions are taken on the identity flags' pages (parity.web.identity).
 OFFERED: dict[str, tuple[ActionField, ...]] = {
     "confirm_location": (ActionField("country"), ActionField("confirmed_member_ids", "members")),
     "lapse_location": (),
@@ -42,8 +45,13 @@ OFFERED: dict[str, tuple[ActionField, ...]] = {
     "record_arrival": (),
     "expire_entry_clearance": (),
     "withdraw": (ActionField("reason"),),
-    "record_exclusion": (ActionField("member_id", "member"), ActionField("exclusion"), ActionField("evidence")),
-    "record_priority_factor": (ActionField("factor"), ActionField("evidence")),
+    "record_exclusion": (
+        ActionField("member_id", "member"),
+        ActionField("exclusion", "choice", EXCLUSIONS),
+        ActionField("evidence"),
+    ),
+    # Waiting time is counted from the submission, never recorded.
+    "record_priority_factor": (ActionField("factor", "choice", RECORDABLE_FACTORS), ActionField("evidence")),
 }
 ADMISSION_CASES = CaseKind(
     CaseType.ADMISSION,

@@ -20,6 +20,7 @@ from parity.api import API_PREFIX, create_app
 from parity.config import Settings
 from parity.services.context import Services
 from parity.web.admissions import create_admission_router
+from parity.web.identity import create_identity_router
 from parity.web.intake import create_intake_router
 from parity.web.pages import error_page
 from parity.web.readmission import create_readmission_router
@@ -42,6 +43,7 @@ def add_web_interface(app: FastAPI, services: Services) -> None:
     app.include_router(create_intake_router(services))
     app.include_router(create_admission_router(services))
     app.include_router(create_selection_router(services))
+    app.include_router(create_identity_router(services))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=GOVUK_ASSETS), name="govuk-assets")
     problem_for_api = app.exception_handlers[StarletteHTTPException]

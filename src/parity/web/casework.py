@@ -23,8 +23,8 @@ from parity.services.cases import CaseCommand
 from parity.services.context import Services, StaleVersion
 from parity.services.decisions import ProposeDecision, decide, propose_decision
 from parity.web.forms import ActionField, FormErrors, action_payload, form_version
-from parity.web.i18n import translations
-from parity.web.pages import language
+from parity.web.i18n import Formats, translations
+from parity.web.pages import formats, language
 
 # Draws the case page again: (errors, what was typed, HTTP status).
 ShowPage = Callable[[FormErrors, Mapping[str, Any] | FormData, int], Response]
@@ -78,7 +78,8 @@ async def take_action(
         except StaleVersion:
             errors.add("case-actions", stale(_))
         except DomainError as refused:
-            errors.add("case-actions", _("The case's rules refused this: %(reason)s") % {"reason": str(refused)})
+            reason = Formats(language(request), zone).message(refused.message)
+            errors.add("case-actions", _("The case's rules refused this: %(reason)s") % {"reason": reason})
     if errors:
         return show(errors, form, 409)
     return RedirectResponse(request.url_for(kind.page, case_id=case_id).path, status_code=303)
@@ -112,7 +113,8 @@ async def decide_proposal(
     except StaleVersion:
         errors.add("proposals", stale(_))
     except DomainError as refused:
-        errors.add("proposals", _("This decision was refused: %(reason)s") % {"reason": str(refused)})
+        reason = formats(request, services.scheme(kind.scheme_of(services, case_id)).timezone).message(refused.message)
+        errors.add("proposals", _("This decision was refused: %(reason)s") % {"reason": reason})
     if errors:
         return show_case(case_id)(errors, {}, 409)
     return RedirectResponse(request.url_for(kind.page, case_id=case_id).path, status_code=303)

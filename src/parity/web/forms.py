@@ -40,8 +40,9 @@ class ActionField:
 
     name: str
     # "text"; "date" (YYYY-MM-DD); "datetime" (local time in the scheme's zone); "member" (one family member);
-    # "members" (any of them, as a list); "confirm" (a box to tick, sent as true)
+    # "members" (any of them, as a list); "confirm" (a box to tick, sent as true); "choice" (one of `choices`)
     kind: str = "text"
+    choices: tuple[str, ...] = ()
 
 
 def action_payload(
@@ -65,6 +66,8 @@ def action_payload(
             if raw != "true":
                 errors.add(name, _("Confirm this to go on"))
             payload[action_field.name] = True
+        elif action_field.kind == "choice" and raw not in action_field.choices:
+            errors.add(name, _("Choose the %(field)s") % {"field": labels.field(action_field.name).lower()})
         elif not raw:
             errors.add(name, _("Enter the %(field)s") % {"field": labels.field(action_field.name).lower()})
         elif action_field.kind == "datetime":

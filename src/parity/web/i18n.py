@@ -1,16 +1,20 @@
 """Languages of the web interface: message catalogues, the reader's choice, and dates and numbers in their locale.
 
-The French catalogue is kept as a `.po` source in `translations/`; it is compiled in memory by Babel when the
-app starts, so there is no build step and no compiled file to keep in step (see `docs/web.md`).
+The French catalogues are kept as `.po` sources in `translations/`: `messages` for the interface's own words,
+`refusals` for the sentences of the domain and the services (refusals, screening and scoring reasons:
+`parity.domain.messages`). Each is compiled in memory by Babel when first used, so there is no build step and no
+compiled file to keep in step (see `docs/web.md`).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -20,18 +24,21 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from parity.domain.messages import KEPT_SUFFIX, Message, Scalar, restore, restore_all
+
 DEFAULT_LANGUAGE = "en"
 # Language code -> the Babel locale whose conventions it uses (the service is run from the UK and from France).
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+REFUSALS = "refusals"  # the catalogue of the domain's and the services' sentences
 
 
 @cache
-def translations(language: str) -> NullTranslations:
-    """The message catalogue of a language; English is the source language and needs none."""
+def translations(language: str, domain: str = "messages") -> NullTranslations:
+    """A message catalogue of a language; English is the source language and needs none."""
     if language == DEFAULT_LANGUAGE:
         return NullTranslations()
-    source = resources.files("parity.web").joinpath("translations", language, "LC_MESSAGES", "messages.po")
+    source = resources.files("parity.web").joinpath("translations", language, "LC_MESSAGES", f"{domain}.po")
     with source.open("rb") as handle:
         catalog = read_po(handle, locale=LOCALES[language])
     compiled = io.BytesIO()
@@ -90,3 +97,37 @@ class Formats:
     def duration(self, span: timedelta) -> str:
         """A span without direction, in hours below two days and in days above ("30 hours", "3 jours")."""
         return format_timedelta(abs(span), threshold=2, locale=self.locale)
+
+    def message(self, message: Message) -> str:
+        """A sentence of the domain or the services (a refusal, a reason) in this language, with its dates and
+        numbers written for the locale; one the catalogue does not know stays in English."""
+        return message.render(translations(self.language, REFUSALS).gettext, self._value)
+
+    def kept(self, record: Mapping[str, Any], field: str) -> str:
+        """The sentence a stored record keeps under `field` (`parity.domain.messages.keep`) in this language."""
+        return self.message(restore(record, field))
+
+    def kept_all(self, record: Mapping[str, Any], field: str) -> list[str]:
+        return [self.message(message) for message in restore_all(record, field)]
+
+    def details(self, payload: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """An action's details as shown: each sentence kept with its message in this language, not the message."""
+        return [
+            (name, self._detail(payload, name, value))
+            for name, value in payload.items()
+            if not (name.endswith(KEPT_SUFFIX) and name.removesuffix(KEPT_SUFFIX) in payload)
+        ]
+
+    def _detail(self, payload: Mapping[str, Any], name: str, value: Any) -> Any:
+        if name + KEPT_SUFFIX not in payload:
+            return value
+        return self.kept_all(payload, name) if isinstance(value, list) else self.kept(payload, name)
+
+    def _value(self, value: Scalar) -> str:
+        if isinstance(value, datetime):
+            return self.deadline(value)
+        if isinstance(value, date):
+            return self.long_date(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return format_decimal(value, locale=self.locale)
+        return str(value)

@@ -25,13 +25,27 @@ from parity.scheme.model import ReturnGround
 from parity.services.context import Services
 from parity.services.intake import PersonInput, RecordArrival, record_arrival
 from parity.web.forms import FormErrors
-from parity.web.i18n import translations
+from parity.web.i18n import Formats, translations
 from parity.web.pages import PageRoute, language, render
 
 FIRST_ROWS = 6
 MOST_ROWS = 100
 NAME_LENGTH = 200
-PERSON_TEXT_FIELDS = ("given_names", "family_name", "nationality", "departed_from", "transit_evidence", "family_group")
+PERSON_TEXT_FIELDS = (
+    "given_names",
+    "family_name",
+    "nationality",
+    "departed_from",
+    "transit_evidence",
+    "family_group",
+    "document_type",
+    "document_number",
+    "biometric_ref",
+)
+# The identity documents the form offers; the API takes any kind, and the matcher compares numbers only.
+DOCUMENT_TYPES = ("passport", "national_id", "travel_document", "other")
+DOCUMENT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /-]{0,63}$")
+BIOMETRIC_REF_LENGTH = 128
 DATE_PARTS = ("day", "month", "year")
 COUNTRY3 = re.compile(r"^[A-Z]{3}$")
 COUNTRY2_OR_3 = re.compile(r"^[A-Z]{2,3}$")
@@ -89,7 +103,8 @@ def create_intake_router(services: Services) -> APIRouter:
             try:
                 result = dict(record_arrival(services, command))
             except DomainError as refused:
-                errors.add("boat_ref", _("The arrival was refused: %(reason)s") % {"reason": str(refused)})
+                reason = Formats(language(request), zone).message(refused.message)
+                errors.add("boat_ref", _("The arrival was refused: %(reason)s") % {"reason": reason})
         if errors:
             return _form_page(services, request, scheme_id, errors=errors, typed=form, rows=rows, status_code=422)
         screened = [
@@ -98,7 +113,7 @@ def create_intake_router(services: Services) -> APIRouter:
                 person.family_name,
                 case["case_id"],
                 case["status"],
-                case["reasons"],
+                Formats(language(request), zone).kept_all(case, "reasons"),
                 len(case["identity_flags"]),
             )
             for (_row, person), case in zip(people, result["cases"], strict=True)
@@ -136,6 +151,7 @@ def _form_page(
         sex_codes=list(Sex),
         age_statuses=list(AgeStatus),
         grounds=list(ReturnGround),
+        document_types=DOCUMENT_TYPES,
         command_key=typed.get("command_key") or uuid.uuid4().hex,
         active="intake",
     )
@@ -233,6 +249,13 @@ def _person(form: FormData, row: int, today: date, errors: FormErrors, _: Any) -
         errors.add(
             name + "family_group", _("The family group of person %(row)s must be 64 characters or fewer") % subject
         )
+    document_type, document_number = _document(values, name, subject, errors, _)
+    biometric_ref = values["biometric_ref"]
+    if len(biometric_ref) > BIOMETRIC_REF_LENGTH:
+        errors.add(
+            name + "biometric_ref",
+            _("The biometric reference of person %(row)s must be 128 characters or fewer") % subject,
+        )
     if len(errors.by_field) > before:
         return None
     return PersonInput(
@@ -246,4 +269,28 @@ def _person(form: FormData, row: int, today: date, errors: FormErrors, _: Any) -
         date_of_birth=born,
         transit_evidence=values["transit_evidence"] or None,
         family_group=values["family_group"] or None,
+        document_type=document_type,
+        document_number=document_number,
+        biometric_ref=biometric_ref or None,
     )
+
+
+def _document(
+    values: dict[str, str], name: str, subject: dict[str, int], errors: FormErrors, _: Any
+) -> tuple[str | None, str | None]:
+    """The person's identity document (type and number), both or neither; the errors go next to the field."""
+    kind, number = values["document_type"], values["document_number"]
+    if (number and not kind) or (kind and kind not in DOCUMENT_TYPES):
+        errors.add(name + "document_type", _("Choose the document type of person %(row)s") % subject)
+    if kind and not number:
+        errors.add(name + "document_number", _("Enter the document number of person %(row)s") % subject)
+    elif number and not DOCUMENT_NUMBER.match(number):
+        errors.add(
+            name + "document_number",
+            _(
+                "The document number of person %(row)s must be 64 characters or fewer: letters, numbers, "
+                "spaces, hyphens and slashes"
+            )
+            % subject,
+        )
+    return (kind or None, number or None)

@@ -104,6 +104,8 @@ class Labels:
             "release_to_asylum_route": _("Released to the asylum route"),
             "record_absconded": _("Absconded"),
             "expire_request_deadline": _("Request deadline expired"),
+            "decide_identity_match": _("Identity flag decided"),
+            "flag_recrossing": _("Flagged as crossing again after a return"),
         }.get(code, code)
 
     def action_button(self, code: str) -> str:
@@ -140,6 +142,7 @@ class Labels:
             "withdraw": _("Withdrawn"),
             "record_exclusion": _("Exclusion recorded"),
             "record_priority_factor": _("Priority factor recorded"),
+            "decide_identity_match": _("Identity flag decided"),
         }.get(code, code)
 
     def admission_action_button(self, code: str) -> str:
@@ -207,6 +210,77 @@ class Labels:
             "not_recorded": _("Not recorded"),
         }.get(code, code)
 
+    def document_type(self, code: str) -> str:
+        _ = self.gettext
+        return {
+            "passport": _("Passport"),
+            "national_id": _("National identity card"),
+            "travel_document": _("Other travel document"),
+            "other": _("Other document"),
+        }.get(code, code)
+
+    def record_source(self, code: str) -> str:
+        """Where a record in the identity index comes from."""
+        _ = self.gettext
+        return {"arrival": _("Small-boat arrival"), "admission": _("Expression of interest")}.get(code, code)
+
+    def flag_status(self, code: str) -> str:
+        _ = self.gettext
+        return {
+            "pending": _("Awaiting a decision"),
+            "same_person": _("Same person"),
+            "not_same_person": _("Not the same person"),
+        }.get(code, code)
+
+    def match_basis(self, code: str) -> str:
+        _ = self.gettext
+        return {"match_weight": _("Match weight"), "biometric": _("Fingerprint references agree")}.get(code, code)
+
+    def match_field(self, code: str) -> str:
+        """A field the identity matcher compares."""
+        _ = self.gettext
+        return {
+            "name": _("Name"),
+            "dob": _("Date of birth"),
+            "nationality": _("Nationality"),
+            "sex": _("Sex"),
+            "document_number": _("Document number"),
+        }.get(code, code)
+
+    def match_level(self, code: str) -> str:
+        """How two records compared on one field: the identity model's own comparison levels."""
+        _ = self.gettext
+        return {
+            "name missing": _("Name missing"),
+            "same name": _("Same name"),
+            "same names, other order or spacing": _("Same names, in another order or spacing"),
+            "transliteration variant": _("Transliteration variant"),
+            "one name contains the other": _("One name contains the other"),
+            "one-letter difference": _("One letter differs"),
+            "one-letter difference after transliteration": _("One letter differs after transliteration"),
+            "two names shared": _("Two names shared"),
+            "one name shared": _("One name shared"),
+            "different names": _("Different names"),
+            "date of birth unknown": _("Date of birth unknown"),
+            "same date": _("Same date"),
+            "same 1 January placeholder": _("Same 1 January placeholder"),
+            "same year, one a placeholder": _("Same year, one date a placeholder"),
+            "placeholders one year apart": _("Placeholders one year apart"),
+            "one digit or day and month swapped": _("One digit differs, or day and month swapped"),
+            "within two years": _("Within two years"),
+            "different dates": _("Different dates"),
+            "nationality missing": _("Nationality missing"),
+            "same nationality": _("Same nationality"),
+            "different nationality": _("Different nationality"),
+            "sex missing": _("Sex missing"),
+            "same sex": _("Same sex"),
+            "different sex": _("Different sex"),
+            "document missing": _("Document missing"),
+            "same document": _("Same document"),
+            "one character differs": _("One character differs"),
+            "different document": _("Different document"),
+        }.get(code, code)
+
     def ground(self, code: str) -> str:
         """A ground on which a small-boat arrival falls within the agreement (treaty Art. 3)."""
         _ = self.gettext
@@ -215,6 +289,11 @@ class Labels:
             "apprehended": _("Apprehended on arrival"),
             "sea_rescue": _("Rescued at sea"),
         }.get(code, code)
+
+    def choice(self, field: str, code: str) -> str:
+        """One of the codes a form's field offers, in words."""
+        named = {"exclusion": self.exclusion, "factor": self.priority_factor}.get(field)
+        return named(code) if named else code
 
     def field(self, code: str) -> str:
         _ = self.gettext

@@ -20,7 +20,7 @@ from parity.services.context import Services, StaleVersion
 from parity.web.casework import stale
 from parity.web.forms import FormErrors
 from parity.web.i18n import translations
-from parity.web.pages import PageRoute, language, render
+from parity.web.pages import PageRoute, formats, language, render
 from parity.web.return_cases import PAGE_SIZE
 
 READ = [Depends(require(Scope.READMISSION_READ))]
@@ -62,7 +62,8 @@ def create_readmission_router(services: Services) -> APIRouter:
             except StaleVersion:
                 errors.add("answer", stale(_))
             except DomainError as refused:
-                errors.add("answer", _("The answer was refused: %(reason)s") % {"reason": str(refused)})
+                reason = formats(request, services.scheme(view.scheme_id).timezone).message(refused.message)
+                errors.add("answer", _("The answer was refused: %(reason)s") % {"reason": reason})
         if errors:
             return _page(services, request, case_id, errors, typed, status_code=409)
         return RedirectResponse(request.url_for("readmission_requests").path + "?answered=1", status_code=303)

@@ -27,7 +27,7 @@ from parity.services.selection import (
 )
 from parity.web.forms import FormErrors
 from parity.web.i18n import translations
-from parity.web.pages import PageRoute, language, render
+from parity.web.pages import PageRoute, formats, language, render
 
 PROPOSALS_SHOWN = 5
 READ = [Depends(require(Scope.ADMISSIONS_READ))]
@@ -53,7 +53,8 @@ def create_selection_router(services: Services) -> APIRouter:
             propose_invitations(services, ProposeInvitations(key, scheme_id, principal.user_id))
         except DomainError as refused:
             errors = FormErrors()
-            errors.add("propose", _("Nothing was proposed: %(reason)s") % {"reason": str(refused)})
+            reason = formats(request, services.scheme(scheme_id).timezone).message(refused.message)
+            errors.add("propose", _("Nothing was proposed: %(reason)s") % {"reason": reason})
             return _page(services, request, scheme_id, errors, {}, status_code=409)
         return RedirectResponse(request.url_for("selection", scheme_id=scheme_id).path, status_code=303)
 
@@ -75,7 +76,8 @@ def create_selection_router(services: Services) -> APIRouter:
             except SeparationOfDuties:
                 errors.add("approve", _("You made this proposal, so you may not approve it: another person must."))
             except DomainError as refused:
-                errors.add("approve", _("The approval was refused: %(reason)s") % {"reason": str(refused)})
+                reason = formats(request, services.scheme(scheme_id).timezone).message(refused.message)
+                errors.add("approve", _("The approval was refused: %(reason)s") % {"reason": reason})
         if errors:
             typed = {"remove": remove, "add": add, "reason": reason or ""}
             return _page(services, request, scheme_id, errors, typed, status_code=409)

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web_seed import END, SCHEME, Seeded, seeded_services
+from tests.web_seed import SCHEME, Seeded, return_second_boat, seeded_services, submit_family
 
 from parity.accounts.roles import Role
-from parity.domain.people import Sex
-from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
-from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
+from parity.services.cases import CaseCommand, act_on_admission_case
 from parity.services.context import Services
 
 from .test_web_return_case import hidden
@@ -29,42 +26,17 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Services, Seeded]:
     """A database of its own, with places released by three more returns and two families waiting."""
     path: Path = tmp_path_factory.mktemp("web-admissions") / "parity.db"
     services, clock, ids = seeded_services(f"sqlite:///{path}")
-    steps: list[tuple[str, dict[str, str]]] = [("detain", {}), ("send_request", {}), ("accept", {})]
-    for n, case_id in enumerate(ids.second_boat):
-        for action, payload in steps:
-            act_on_return_case(services, CaseCommand(f"t-{n}-{action}", "officer", case_id, action, payload))
-    clock.current = END + timedelta(hours=1)
-    departs = (END + timedelta(hours=2)).isoformat()
-    for n, case_id in enumerate(ids.second_boat):
-        command = CaseCommand(
-            f"t-{n}-s", "officer", case_id, "schedule_transfer", {"flight_ref": "P1", "departs_at": departs}
-        )
-        act_on_return_case(services, command)
-    clock.current = END + timedelta(hours=3)
-    for n, case_id in enumerate(ids.second_boat):
-        act_on_return_case(services, CaseCommand(f"t-{n}-c", "officer", case_id, "complete_transfer", {}))
+    return_second_boat(services, clock, ids)
     for ref in ("FAM-W1", "FAM-W2"):
         family(services, ref)
     return services, ids
 
 
 def family(services: Services, ref: str) -> str:
-    member = ApplicantInput(
-        "Senait",
-        "Haile",
-        date(1990, 1, 1),
-        "ERI",
-        Sex.FEMALE,
-        is_main_applicant=True,
-        document_type="passport",
-        document_number=f"P{ref}",
-    )
-    result = submit_expression_of_interest(
-        services, SubmitExpressionOfInterest(f"eoi-{ref}", "applicant", SCHEME, ref, [member])
-    )
-    case_id = str(result["case_id"])
+    """A family of one whose location is confirmed and who is found eligible: waiting for an invitation."""
+    case_id, member_ids = submit_family(services, ref, adults=1)
     for action, payload in [
-        ("confirm_location", {"country": "FR", "confirmed_member_ids": result["member_ids"]}),
+        ("confirm_location", {"country": "FR", "confirmed_member_ids": member_ids}),
         ("find_eligible", {}),
     ]:
         act_on_admission_case(services, CaseCommand(f"{ref}-{action}", "officer", case_id, action, payload))
@@ -146,3 +118,50 @@ def test_an_invited_family_is_assessed_and_its_entry_clearance_proposed_for_a_se
     granted = supervisor.post(decision.group(1), data={"csrf_token": hidden(page, "csrf_token"), "case_id": case_id})
     assert granted.status_code == 200
     assert "Entry clearance issued" in granted.text
+
+
+def test_an_eligible_family_is_never_offered_a_direct_invitation(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    caseworker = signed_in(Role.UK_CASEWORKER)
+    case_id = family(seeded[0], "FAM-W5")
+
+    case_file = caseworker.get(f"/api/v1/admission-cases/{case_id}").json()
+    page = caseworker.get(f"/admission-cases/{case_id}").text
+
+    assert case_file["status"] == "eligible"
+    assert "invite" not in case_file["allowed_actions"]  # invitations come only from an approved selection
+    assert {"record_priority_factor", "withdraw"} <= set(case_file["allowed_actions"])
+    assert 'value="invite"' not in page
+    assert 'value="withdraw"' in page
+
+
+def test_an_exclusion_is_chosen_from_the_list_and_an_unknown_one_is_refused_next_to_the_field(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    caseworker = signed_in(Role.UK_CASEWORKER)
+    case_id = family(seeded[0], "FAM-W6")
+    page = caseworker.get(f"/admission-cases/{case_id}").text
+    assert '<option value="part9_grounds">Part 9 grounds for refusal</option>' in page
+    member = re.search(r'<option value="([^"]+)">Senait Haile</option>', page)
+    assert member is not None
+    form = {
+        "csrf_token": hidden(page, "csrf_token"),
+        "action": "record_exclusion",
+        "version": hidden(page, "version", "record_exclusion"),
+        "record_exclusion.member_id": member.group(1),
+        "record_exclusion.exclusion": "not_an_exclusion",
+        "record_exclusion.evidence": "Home Office record",
+    }
+
+    refused = caseworker.post(f"/admission-cases/{case_id}/actions", data=form)
+    recorded = caseworker.post(
+        f"/admission-cases/{case_id}/actions", data=form | {"record_exclusion.exclusion": "part9_grounds"}
+    )
+
+    assert refused.status_code == 409
+    assert 'href="#record_exclusion.exclusion"' in refused.text
+    assert "Home Office record" in refused.text  # what was typed is kept
+    assert recorded.status_code == 200
+    assert "Exclusion recorded" in recorded.text
+    assert "Part 9 grounds for refusal" in recorded.text.split('id="case-actions"')[0]  # in the family's checks

@@ -49,6 +49,9 @@ def boat(page: str, ref: str) -> dict[str, str | list[str]]:
         "people-1-grounds": ["protection_claim", "apprehended"],
         "people-1-departed_from": "FR",
         "people-1-transit_evidence": "Interview: stayed in Dunkirk camp",
+        "people-1-document_type": "passport",
+        "people-1-document_number": "ER 1234567",
+        "people-1-biometric_ref": "IDENT1-00042",
         "people-2-given_names": "Amina",
         "people-2-family_name": "Haile",
         "people-2-date_of_birth-day": "3",
@@ -87,7 +90,11 @@ def test_a_boat_is_saved_and_each_person_screened(signed_in: SignIn, seeded: tup
     assert "<li>" in rows[1]  # with its reasons
     links = re.findall(r'href="(/return-cases/[^"]+)"', saved.text)
     assert len(links) == 2
-    assert "Yonas" in caseworker.get(links[0]).text
+    yonas, amina = caseworker.get(links[0]).text, caseworker.get(links[1]).text
+    assert "Yonas" in yonas
+    assert "Passport ER 1234567" in yonas  # the document and biometric reference are kept with the person
+    assert "IDENT1-00042" in yonas
+    assert amina.count("None recorded") == 2
 
 
 def test_a_wrong_row_is_named_next_to_its_field_and_nothing_is_saved(
@@ -123,3 +130,43 @@ def test_add_another_person_draws_one_more_row_and_keeps_what_was_typed(signed_i
 
 def test_only_roles_that_record_arrivals_see_the_form(signed_in: SignIn) -> None:
     assert signed_in(Role.INSPECTOR).get(f"{INTAKE}/new").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("fields", "wrong", "message"),
+    [
+        ({"people-2-document_number": "P 998877"}, "people-2-document_type", "Choose the document type of person 2"),
+        (
+            {"people-2-document_type": "national_id"},
+            "people-2-document_number",
+            "Enter the document number of person 2",
+        ),
+        (
+            {"people-2-document_type": "passport", "people-2-document_number": "P#998877"},
+            "people-2-document_number",
+            "The document number of person 2 must be 64 characters or fewer",
+        ),
+        (
+            {"people-2-biometric_ref": "B" * 129},
+            "people-2-biometric_ref",
+            "The biometric reference of person 2 must be 128 characters or fewer",
+        ),
+    ],
+)
+def test_a_wrong_document_or_biometric_reference_is_named_in_its_row_and_nothing_is_saved(
+    signed_in: SignIn, seeded: tuple[Services, Seeded], fields: dict[str, str], wrong: str, message: str
+) -> None:
+    caseworker = signed_in(Role.UK_CASEWORKER)
+    before = case_count(seeded[0])
+    form = boat(caseworker.get(f"{INTAKE}/new").text, "SB-WEB-4") | fields
+
+    refused = caseworker.post(INTAKE, data=form)
+
+    assert refused.status_code == 422
+    assert f'href="#{wrong}"' in refused.text
+    next_to_field = refused.text[refused.text.index(f'id="{wrong}-error"') :]
+    assert message in next_to_field[:400]
+    assert 'id="people-1-document_type-error"' not in refused.text  # the first row is right
+    assert 'value="ER 1234567"' in refused.text  # what was typed is kept
+    assert re.search(r'value="passport"\s+selected', refused.text)
+    assert case_count(seeded[0]) == before

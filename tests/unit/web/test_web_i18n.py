@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
+from tests.catalogue_support import assert_translated
 
 from parity.web.i18n import Formats, negotiate, translations
 
 ROOT = Path(__file__).resolve().parents[3]
 WEB = ROOT / "src" / "parity" / "web"
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def extracted_messages() -> set[str]:
@@ -29,16 +27,7 @@ def extracted_messages() -> set[str]:
 
 
 def test_every_message_has_a_french_translation_with_the_same_placeholders() -> None:
-    with (WEB / "translations" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle)
-    messages = extracted_messages()
-    assert len(messages) > 100
-    for message in messages:
-        entry = catalog.get(message)
-        assert entry is not None, f"{message!r} is not in the French catalogue"
-        assert entry.string, f"no French for {message!r}"
-        assert not entry.fuzzy, f"French for {message!r} is marked fuzzy"
-        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(str(entry.string))), message
+    assert_translated(WEB / "translations" / "fr" / "LC_MESSAGES" / "messages.po", extracted_messages())
 
 
 def test_french_translations_are_compiled_at_run_time() -> None:

@@ -1,0 +1,121 @@
+"""Identity flags in the browser (issue 5; brief §10 rules 11 and 16): the matcher only flags, a person decides.
+
+The list shows the flags nobody has decided yet; each flag's page shows both records side by side, the match
+weight and what each field contributed, and asks "same person or not", with a reason. The decision goes through
+`decide_identity_match`, which records it on the case with the model version and audits it.
+
+Only roles that read cases with their personal data see these pages (not the readmitting state's liaison officer:
+treaty Art. 16), and only roles that act on both kinds of case decide, as a decision may change either.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from parity.accounts.roles import Principal, Scope
+from parity.api.http import audit_read
+from parity.api.security import require
+from parity.domain.errors import DomainError
+from parity.services.context import Services
+from parity.services.identity import (
+    DecideIdentityMatch,
+    decide_identity_match,
+    identity_flag_evidence,
+    pending_identity_flags,
+)
+from parity.web.forms import FormErrors
+from parity.web.i18n import translations
+from parity.web.pages import PageRoute, formats, language, render
+
+FLAGS_SHOWN = 50
+REASON_LENGTH = 2000
+DECISIONS = {"same_person": True, "not_same_person": False}
+READ = [Depends(require(Scope.RETURNS_READ, Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))]
+Deciding = Annotated[Principal, Depends(require(Scope.RETURNS_ACT, Scope.ADMISSIONS_ACT, Scope.PERSONAL_DATA_READ))]
+
+
+def create_identity_router(services: Services) -> APIRouter:
+    router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+    @router.get("/identity-flags", name="identity_flags", dependencies=READ)
+    def flags(request: Request) -> Response:
+        pending = pending_identity_flags(services, FLAGS_SHOWN + 1)
+        return render(
+            request,
+            "identity_flags.html",
+            zone=_zone(services),
+            flags=pending[:FLAGS_SHOWN],
+            more=len(pending) > FLAGS_SHOWN,
+            decided=request.query_params.get("decided") == "1",
+            active="identity",
+        )
+
+    @router.get("/identity-flags/{flag_id}", name="identity_flag", dependencies=READ)
+    def flag(request: Request, flag_id: str) -> Response:
+        return _flag_page(services, request, flag_id, FormErrors(), {})
+
+    @router.post("/identity-flags/{flag_id}/decision", name="decide_identity_flag")
+    async def decide(request: Request, flag_id: str, principal: Deciding) -> Response:
+        form = await request.form()
+        _ = translations(language(request)).gettext
+        typed = {name: str(form.get(name, "")).strip() for name in ("decision", "reason", "command_key")}
+        errors = FormErrors()
+        if typed["decision"] not in DECISIONS:
+            errors.add("decision", _("Choose whether the two records are the same person"))
+        if not typed["reason"]:
+            errors.add("reason", _("Enter why you decided this"))
+        elif len(typed["reason"]) > REASON_LENGTH:
+            errors.add("reason", _("The reason must be 2000 characters or fewer"))
+        if not errors:
+            key = f"{principal.user_id}:web:{typed['command_key'] or uuid.uuid4()}"
+            command = DecideIdentityMatch(
+                key, flag_id, principal.user_id, DECISIONS[typed["decision"]], typed["reason"]
+            )
+            try:
+                decide_identity_match(services, command)
+            except DomainError as refused:
+                reason = formats(request, _zone(services)).message(refused.message)
+                errors.add("decision", _("The decision was refused: %(reason)s") % {"reason": reason})
+        if errors:
+            return _flag_page(services, request, flag_id, errors, typed, status_code=409)
+        return RedirectResponse(request.url_for("identity_flags").path + "?decided=1", status_code=303)
+
+    return router
+
+
+def _flag_page(
+    services: Services,
+    request: Request,
+    flag_id: str,
+    errors: FormErrors,
+    typed: Mapping[str, str],
+    *,
+    status_code: int = 200,
+) -> Response:
+    evidence = identity_flag_evidence(services, flag_id)
+    pair = evidence.pair
+    audit_read(request, "identity_flag:read", [flag_id, pair.record.record_id, pair.candidate.record_id])
+    principal: Principal = request.state.principal
+    return render(
+        request,
+        "identity_flag.html",
+        zone=_zone(services),
+        status_code=status_code,
+        evidence=evidence,
+        may_decide=all(principal.has(s) for s in (Scope.RETURNS_ACT, Scope.ADMISSIONS_ACT)),
+        errors=errors,
+        typed=typed,
+        command_key=uuid.uuid4().hex,
+        active="identity",
+    )
+
+
+def _zone(services: Services) -> str:
+    """Times in the first loaded scheme's zone: a flag belongs to people, not to one scheme."""
+    first = next(iter(services.schemes.values()), None)
+    return first.timezone if first else "UTC"
