@@ -82,22 +82,55 @@ def act(page: Page, button: str) -> None:
     page.wait_for_load_state()
 
 
-def test_a_return_case_is_taken_to_returned_through_the_pages(browser: object, casework_app: LiveApp) -> None:
-    case_id = casework_app.seeded.second_boat[0]
-    case_url = f"{casework_app.url}/return-cases/{case_id}?lang=en"
+CASEWORK = {
+    "en": {
+        "detain": "Detain",
+        "send": "Send the readmission request",
+        "sent": "Request sent",
+        "flight": "Flight reference",
+        "departure": "Departure",
+        "propose": "Propose the transfer",
+        "approve": "Approve",
+        "scheduled": "Transfer scheduled",
+        "record": "Record the return",
+        "returned": "Returned",
+    },
+    "fr": {
+        "detain": "Placer en rétention",
+        "send": "Envoyer la demande de réadmission",
+        "sent": "Demande envoyée",
+        "flight": "Référence du vol",
+        "departure": "Départ",
+        "propose": "Proposer le transfert",
+        "approve": "Approuver",
+        "scheduled": "Transfert programmé",
+        "record": "Enregistrer le renvoi",
+        "returned": "Renvoyé",
+    },
+}
+
+
+@pytest.mark.parametrize(("lang", "person"), [("en", 0), ("fr", 1)])
+def test_a_return_case_is_taken_to_returned_through_the_pages(
+    browser: object, casework_app: LiveApp, lang: str, person: int
+) -> None:
+    words = CASEWORK[lang]
+    case_id = casework_app.seeded.second_boat[person]
+    case_url = f"{casework_app.url}/return-cases/{case_id}?lang={lang}"
     people = {}
     for role in (Role.UK_CASEWORKER, Role.FR_LIAISON, Role.UK_SUPERVISOR):
         context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         people[role] = context.new_page()
-        sign_in(people[role], casework_app, role)
+        sign_in(people[role], casework_app, role, lang)
     caseworker, liaison, supervisor = people[Role.UK_CASEWORKER], people[Role.FR_LIAISON], people[Role.UK_SUPERVISOR]
 
     caseworker.goto(case_url)
     assert_accessible(caseworker)
-    act(caseworker, "Detain")
-    act(caseworker, "Send the readmission request")
-    expect(caseworker.locator("h1 + p .govuk-tag")).to_have_text("Request sent")
+    act(caseworker, words["detain"])
+    act(caseworker, words["send"])
+    expect(caseworker.locator("h1 + p .govuk-tag")).to_have_text(words["sent"])
 
+    # The French liaison officer answers in French whatever the UK side's language.
     liaison.goto(f"{casework_app.url}/readmission-requests?lang=fr")
     liaison.get_by_role("link", name=case_id).click()
     assert_accessible(liaison)
@@ -107,19 +140,19 @@ def test_a_return_case_is_taken_to_returned_through_the_pages(browser: object, c
     expect(liaison.locator(".govuk-notification-banner")).to_contain_text("Votre réponse a été enregistrée.")
 
     caseworker.goto(case_url)
-    caseworker.get_by_label("Flight reference").fill("PLF-0919")
-    caseworker.get_by_label("Departure").fill("2025-09-19 09:30")
-    act(caseworker, "Propose the transfer")
+    caseworker.get_by_label(words["flight"]).fill("PLF-0919")
+    caseworker.get_by_label(words["departure"]).fill("2025-09-19 09:30")
+    act(caseworker, words["propose"])
     expect(caseworker.locator("#proposals")).to_be_visible()
 
     supervisor.goto(case_url)
-    act(supervisor, "Approve")
-    expect(supervisor.locator("h1 + p .govuk-tag")).to_have_text("Transfer scheduled")
+    act(supervisor, words["approve"])
+    expect(supervisor.locator("h1 + p .govuk-tag")).to_have_text(words["scheduled"])
 
     caseworker.goto(case_url)
-    act(caseworker, "Record the return")
-    expect(caseworker.locator("h1 + p .govuk-tag")).to_have_text("Returned")
+    act(caseworker, words["record"])
+    expect(caseworker.locator("h1 + p .govuk-tag")).to_have_text(words["returned"])
     assert_accessible(caseworker)
-    screenshot(caseworker, "return-case-en")
+    screenshot(caseworker, f"return-case-{lang}")
     for page in people.values():
         page.context.close()

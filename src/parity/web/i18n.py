@@ -9,6 +9,7 @@ compiled file to keep in step (see `docs/web.md`).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,6 +28,8 @@ from babel.support import NullTranslations, Translations
 from parity.domain.messages import KEPT_SUFFIX, Message, Scalar, restore, restore_all
 
 DEFAULT_LANGUAGE = "en"
+# A date, or a date and time, as the API and the payloads write them (ISO 8601).
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}.*)?$")
 # Language code -> the Babel locale whose conventions it uses (the service is run from the UK and from France).
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -120,8 +123,20 @@ class Formats:
 
     def _detail(self, payload: Mapping[str, Any], name: str, value: Any) -> Any:
         if name + KEPT_SUFFIX not in payload:
-            return value
+            return self._stored_value(value)
         return self.kept_all(payload, name) if isinstance(value, list) else self.kept(payload, name)
+
+    def _stored_value(self, value: Any) -> Any:
+        """Payloads hold dates and times as ISO text (JSON has no date): shown in this language like any other."""
+        if isinstance(value, str) and ISO_DATE.match(value):
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if len(value) == len("2025-09-19"):
+                return self.long_date(parsed.date())
+            return self.date_time(parsed) if parsed.tzinfo else value
+        return value
 
     def _value(self, value: Scalar) -> str:
         if isinstance(value, datetime):

@@ -64,3 +64,16 @@ def test_a_deadline_ending_at_midnight_shows_as_the_end_of_its_last_day() -> Non
     en = Formats("en", ZoneInfo("Europe/London"))
     assert en.deadline(datetime(2025, 9, 15, 23, tzinfo=UTC)) == "15 Sept 2025, 24:00"
     assert en.deadline(datetime(2025, 9, 15, 9, tzinfo=UTC)) == "15 Sept 2025, 10:00"
+
+
+def test_dates_and_times_kept_as_iso_text_in_a_payload_are_shown_in_the_readers_language() -> None:
+    payload = {"departure": "2025-09-19T09:30:00+01:00", "decided_on": "2025-09-17", "flight_ref": "PLF-0919"}
+    french = dict(Formats("fr", ZoneInfo("Europe/London")).details(payload))
+    english = dict(Formats("en", ZoneInfo("Europe/London")).details(payload))
+    assert french == {"departure": "19 sept. 2025, 09:30", "decided_on": "17 septembre 2025", "flight_ref": "PLF-0919"}
+    assert english["departure"] == "19 Sept 2025, 09:30"
+    assert english["decided_on"] == "17 September 2025"
+    # Text that only starts like a date, or a time with no zone to convert from, is left as it was typed.
+    assert dict(Formats("en", ZoneInfo("Europe/London")).details({"ref": "2025-09-19T25:99 boat"})) == {
+        "ref": "2025-09-19T25:99 boat"
+    }
