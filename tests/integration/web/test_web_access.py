@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.api_support import PASSWORD, Account, make_account, totp_now
@@ -88,23 +89,18 @@ def test_a_sign_in_posted_without_the_form_token_or_from_another_site_is_refused
     client = https_client(app)
     token = re.search(r'name="sign_in_token" value="([^"]+)"', client.get("/sign-in").text)
     assert token is not None
-    elsewhere = client.post(
-        "/sign-in",
-        data={**form, "sign_in_token": token.group(1)},
-        headers={"Origin": "https://evil.example"},
-        follow_redirects=False,
-    )
+    signed_form = {**form, "sign_in_token": token.group(1)}
+
+    def post_from(origin: str) -> httpx.Response:
+        return client.post("/sign-in", data=signed_form, headers={"Origin": origin}, follow_redirects=False)
+
+    elsewhere = post_from("https://evil.example")
     assert elsewhere.status_code == 400
     assert "parity_session" not in elsewhere.headers.get("set-cookie", "")
     other_token = {**form, "sign_in_token": "not-the-token-that-was-set"}
     assert client.post("/sign-in", data=other_token, follow_redirects=False).status_code == 400
     # The same form, from this site with its own token, signs in (and so the refusals above were not a lockout).
-    same_site = client.post(
-        "/sign-in",
-        data={**form, "sign_in_token": token.group(1)},
-        headers={"Origin": "https://testserver"},
-        follow_redirects=False,
-    )
+    same_site = post_from("https://testserver")
     assert same_site.status_code == 303
     assert "parity_session" in same_site.headers["set-cookie"]
 
