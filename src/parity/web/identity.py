@@ -30,7 +30,7 @@ from parity.services.identity import (
 )
 from parity.web.forms import FormErrors
 from parity.web.i18n import translations
-from parity.web.pages import PageRoute, formats, language, render
+from parity.web.pages import PageRoute, formats, language, render, service_zone
 
 FLAGS_SHOWN = 50
 REASON_LENGTH = 2000
@@ -48,7 +48,7 @@ def create_identity_router(services: Services) -> APIRouter:
         return render(
             request,
             "identity_flags.html",
-            zone=_zone(services),
+            zone=service_zone(services),
             flags=pending[:FLAGS_SHOWN],
             more=len(pending) > FLAGS_SHOWN,
             decided=request.query_params.get("decided") == "1",
@@ -79,7 +79,7 @@ def create_identity_router(services: Services) -> APIRouter:
             try:
                 decide_identity_match(services, command)
             except DomainError as refused:
-                reason = formats(request, _zone(services)).message(refused.message)
+                reason = formats(request, service_zone(services)).message(refused.message)
                 errors.add("decision", _("The decision was refused: %(reason)s") % {"reason": reason})
         if errors:
             return _flag_page(services, request, flag_id, errors, typed, status_code=409)
@@ -104,7 +104,7 @@ def _flag_page(
     return render(
         request,
         "identity_flag.html",
-        zone=_zone(services),
+        zone=service_zone(services),
         status_code=status_code,
         evidence=evidence,
         may_decide=all(principal.has(s) for s in (Scope.RETURNS_ACT, Scope.ADMISSIONS_ACT)),
@@ -113,9 +113,3 @@ def _flag_page(
         command_key=uuid.uuid4().hex,
         active="identity",
     )
-
-
-def _zone(services: Services) -> str:
-    """Times in the first loaded scheme's zone: a flag belongs to people, not to one scheme."""
-    first = next(iter(services.schemes.values()), None)
-    return first.timezone if first else "UTC"

@@ -23,7 +23,7 @@ from parity.api.problems import STATUS_OF_CODE, ProblemError
 from parity.api.security import csrf_token_of, services_of
 from parity.domain.errors import DomainError
 from parity.services.accounts import NotAuthenticated
-from parity.services.context import UnknownScheme
+from parity.services.context import Services, UnknownScheme
 from parity.services.ports import NotFound
 from parity.web.i18n import LANGUAGE_NAMES, Formats, negotiate, translations
 from parity.web.labels import Labels
@@ -61,6 +61,12 @@ def language_links(request: Request, current: str) -> list[LanguageLink]:
         query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", code)]
         links.append(LanguageLink(code, name, f"{request.url.path}?{urlencode(query)}", code == current))
     return links
+
+
+def service_zone(services: Services) -> str:
+    """The time zone of pages that belong to no one scheme (sign-in, identity flags): the first loaded scheme's."""
+    first = next(iter(services.schemes.values()), None)
+    return first.timezone if first else "UTC"
 
 
 def formats(request: Request, zone: str = "UTC") -> Formats:

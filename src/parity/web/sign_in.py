@@ -27,7 +27,7 @@ from parity.services.accounts import AccountLocked, AuthenticationFailed, sign_i
 from parity.services.context import Services
 from parity.web.forms import FormErrors
 from parity.web.i18n import translations
-from parity.web.pages import PageRoute, formats, language, render
+from parity.web.pages import PageRoute, formats, language, render, service_zone
 
 FIELDS = ("username", "password", "totp")
 SIGN_IN_COOKIE = "parity_sign_in"
@@ -77,7 +77,7 @@ def create_sign_in_router(services: Services) -> APIRouter:
                 request.app.state.sign_in_throttle.check(client)
                 signed = sign_in(services, username, password, totp.replace(" ", "") or None)
             except AccountLocked as locked:
-                until = formats(request, _service_zone(services)).date_time(locked.until)
+                until = formats(request, service_zone(services)).date_time(locked.until)
                 message = _("Too many failed attempts: this account is locked until %(time)s")
                 errors.add("username", message % {"time": until})
             except AuthenticationFailed:
@@ -133,9 +133,3 @@ def _posted_from_this_site(request: Request, submitted_token: str) -> bool:
         return False
     expected = request.cookies.get(SIGN_IN_COOKIE, "")
     return bool(expected) and hmac.compare_digest(expected.encode(), submitted_token.encode())
-
-
-def _service_zone(services: Services) -> str:
-    """Times on the sign-in page, before anyone has chosen a scheme, are in the first loaded scheme's zone."""
-    first = next(iter(services.schemes.values()), None)
-    return first.timezone if first else "UTC"
