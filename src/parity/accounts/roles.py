@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from parity.domain.errors import InvalidCommand
+from parity.domain.messages import Message
 
 
 class Role(StrEnum):
@@ -91,11 +92,21 @@ def parse_scopes(names: list[str] | tuple[str, ...], role: Role) -> frozenset[Sc
     known = {s.value for s in Scope}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise InvalidCommand(f"unknown scope(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise InvalidCommand(
+            Message(
+                "unknown scope(s): %(unknown)s (known: %(known)s)",
+                unknown=", ".join(unknown),
+                known=", ".join(sorted(known)),
+            )
+        )
     wanted = frozenset(Scope(n) for n in names)
     beyond = wanted - ROLE_SCOPES[role]
     if beyond:
-        raise InvalidCommand(f"role {role.value} does not hold scope(s): {', '.join(sorted(beyond))}")
+        raise InvalidCommand(
+            Message(
+                "role %(role)s does not hold scope(s): %(scopes)s", role=role.value, scopes=", ".join(sorted(beyond))
+            )
+        )
     return wanted
 
 

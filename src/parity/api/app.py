@@ -7,9 +7,10 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
-from parity.api.problems import ProblemError, install_problem_handlers, problem_response
+from parity.api.problems import ProblemError, in_reader_language, install_problem_handlers, problem_response
 from parity.api.routers import (
     arrivals,
     audit,
@@ -24,6 +25,7 @@ from parity.api.routers import (
 )
 from parity.api.security import SignInThrottle
 from parity.config import Settings
+from parity.domain.messages import Message
 from parity.services.audit import Acting, acting_as, record_access
 from parity.services.context import Services
 
@@ -58,12 +60,14 @@ class RequestContext:
         with acting_as(Acting("anonymous", "none", f"api {client[0] if client else 'unknown'}")):
             repeated = _repeated_query_parameters(scope.get("query_string", b""))
             if repeated:
-                detail = f"query parameter '{repeated[0]}' is given more than once; it takes one value"
+                detail = Message(
+                    "query parameter '%(name)s' is given more than once; it takes one value", name=repeated[0]
+                )
                 await _refuse_before_routing(scope, receive, send, status=400, code="repeated_parameter", detail=detail)
                 return
             declared = dict(scope.get("headers", [])).get(b"content-length")
             if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-                detail = f"the body is larger than {self.max_body_bytes} bytes"
+                detail = Message("the body is larger than %(limit)s bytes", limit=self.max_body_bytes)
                 await _refuse_before_routing(scope, receive, send, status=413, code="body_too_large", detail=detail)
                 return
             await self.app(scope, self._bounded(receive), send)
@@ -72,27 +76,30 @@ class RequestContext:
         """A body sent without Content-Length (chunked) is cut off at the limit too."""
         seen = 0
 
-        async def bounded() -> Message:
+        async def bounded() -> ASGIMessage:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body_bytes:
-                    raise ProblemError("body_too_large", f"the body is larger than {self.max_body_bytes} bytes")
+                    raise ProblemError(
+                        "body_too_large", Message("the body is larger than %(limit)s bytes", limit=self.max_body_bytes)
+                    )
             return message
 
         return bounded
 
 
 async def _refuse_before_routing(
-    scope: Scope, receive: Receive, send: Send, *, status: int, code: str, detail: str
+    scope: Scope, receive: Receive, send: Send, *, status: int, code: str, detail: Message
 ) -> None:
     """Refuse a request before any route sees it, audited like every other refusal (no record ids: the path is
     not read, since a mistyped path could hold anything)."""
     services = scope["app"].state.services
     action = f"{scope['method']} (before routing)"
     await run_in_threadpool(record_access, services, action, [], f"refused {status} {code}")
-    await problem_response(status, code, detail)(scope, receive, send)
+    accept_language = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1") or None
+    await problem_response(status, code, in_reader_language(accept_language, detail))(scope, receive, send)
 
 
 def _repeated_query_parameters(query: bytes) -> list[str]:

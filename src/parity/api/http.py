@@ -13,6 +13,7 @@ from fastapi import Header, Request, Response
 from parity.accounts.roles import Principal
 from parity.api.problems import PROBLEM_RESPONSES, ProblemError
 from parity.domain.errors import InvalidCommand
+from parity.domain.messages import Message
 from parity.services.audit import record_access
 
 KEY = re.compile(r"[A-Za-z0-9._:-]{8,80}")
@@ -44,7 +45,7 @@ def command_id(principal: Principal, key: str | None) -> str:
     if key is None:
         return str(uuid.uuid4())
     if not KEY.fullmatch(key):
-        raise InvalidCommand("header 'Idempotency-Key' must be 8-80 characters of A-Z a-z 0-9 . _ : -")
+        raise InvalidCommand(Message("header 'Idempotency-Key' must be 8-80 characters of A-Z a-z 0-9 . _ : -"))
     return f"{principal.user_id}:{key}"
 
 
@@ -56,11 +57,13 @@ def expected_version(if_match: str | None) -> int:
     """The version named by a required If-Match header: 428 if absent, 412 if it names no version."""
     if if_match is None:
         raise ProblemError(
-            "precondition_required", "If-Match is required: send the ETag of the case as you last read it"
+            "precondition_required", Message("If-Match is required: send the ETag of the case as you last read it")
         )
     found = ETAG.match(if_match.strip())
     if found is None:
-        raise ProblemError("stale_version", f'If-Match {if_match!r} is not an ETag of this API (e.g. "3")')
+        raise ProblemError(
+            "stale_version", Message('If-Match %(given)s is not an ETag of this API (e.g. "3")', given=repr(if_match))
+        )
     return int(found.group(1))
 
 

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from parity.domain.errors import DomainError
+from parity.domain.messages import Message
 from parity.services.audit import record_access
 from parity.services.context import Services
 from parity.services.ports import ConcurrencyConflict, NotFound
@@ -56,12 +57,13 @@ STATUS_OF_CODE: dict[str, int] = {
 
 
 class ProblemError(Exception):
-    """A refusal raised by the API layer itself (authentication, scopes, headers, body size)."""
+    """A refusal raised by the API layer itself (authentication, scopes, headers, body size): a `Message`, so that
+    a French reader gets it in French like every other refusal."""
 
-    def __init__(self, code: str, detail: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(detail)
+    def __init__(self, code: str, detail: Message, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(str(detail))
         self.code = code
-        self.detail = detail
+        self.message = detail
         self.headers = dict(headers or {})
 
 
@@ -159,7 +161,8 @@ async def _refuse(
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
-        return await _refuse(request, STATUS_OF_CODE[error.code], error.code, error.detail, headers=error.headers)
+        detail = in_reader_language(request.headers.get("accept-language"), error.message)
+        return await _refuse(request, STATUS_OF_CODE[error.code], error.code, detail, headers=error.headers)
 
     @app.exception_handler(DomainError)
     async def on_domain(request: Request, error: DomainError) -> JSONResponse:
@@ -169,7 +172,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             retry = max(1, int((until - request.app.state.services.clock.now()).total_seconds()))
             headers["Retry-After"] = str(retry)
         status = STATUS_OF_CODE.get(error.code, 422)
-        detail = _domain_detail(request, error)
+        detail = in_reader_language(request.headers.get("accept-language"), error.message)
         return await _refuse(request, status, error.code, detail, headers=headers, audited=error.audited)
 
     @app.exception_handler(NotFound)
@@ -178,14 +181,17 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ConcurrencyConflict)
     async def on_conflict(request: Request, error: ConcurrencyConflict) -> JSONResponse:  # noqa: ARG001
-        detail = "someone else changed this record at the same moment, repeatedly: reload it and try again"
-        return await _refuse(request, 409, "concurrency_conflict", detail)
+        detail = Message("someone else changed this record at the same moment, repeatedly: reload it and try again")
+        return await _refuse(
+            request, 409, "concurrency_conflict", in_reader_language(request.headers.get("accept-language"), detail)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [_field_problem(e) for e in error.errors()]
         if any(e.get("type") == "json_invalid" for e in error.errors()):
-            return await _refuse(request, 400, "malformed_json", "the body is not valid JSON", errors=problems)
+            detail = in_reader_language(request.headers.get("accept-language"), Message("the body is not valid JSON"))
+            return await _refuse(request, 400, "malformed_json", detail, errors=problems)
         detail = "; ".join(f"{p.field}: {p.message}" for p in problems) or "the request is not valid"
         return await _refuse(request, 422, "invalid_request", detail, errors=problems)
 
@@ -193,22 +199,35 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, error: HTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         headers = dict(error.headers or {})
-        if error.status_code == 405:
+        path = request.url.path
+        detail = str(error.detail)
+        if error.status_code == 404:
+            detail = in_reader_language(
+                request.headers.get("accept-language"), Message("nothing is at %(path)s", path=path)
+            )
+        elif error.status_code == 405:
             # Starlette names only the methods of the first route matching the path: name them all.
-            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
-        return await _refuse(request, error.status_code, code, str(error.detail), headers=headers)
+            headers["Allow"] = ", ".join(allowed_methods(app, path))
+            refused = Message(
+                "%(method)s is not served at %(path)s: use %(allowed)s",
+                method=request.method,
+                path=path,
+                allowed=headers["Allow"],
+            )
+            detail = in_reader_language(request.headers.get("accept-language"), refused)
+        return await _refuse(request, error.status_code, code, detail, headers=headers)
 
 
-def _domain_detail(request: Request, error: DomainError) -> str:
+def in_reader_language(accept_language: str | None, message: Message) -> str:
     """A refusal in English, or in French for a client whose Accept-Language asks for it (times then in UTC, as
     everywhere in the API); the `code` stays the same."""
     # Imported here, not at the top: loading parity.web loads the API, this module included.
     from parity.web.i18n import DEFAULT_LANGUAGE, Formats, negotiate
 
-    language = negotiate(None, None, request.headers.get("accept-language"))
+    language = negotiate(None, None, accept_language)
     if language == DEFAULT_LANGUAGE:
-        return str(error)
-    return Formats(language, UTC_ZONE).message(error.message)
+        return str(message)
+    return Formats(language, UTC_ZONE).message(message)
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:

@@ -25,6 +25,7 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 from parity.accounts import credentials
 from parity.accounts.roles import Principal, Scope
 from parity.api.problems import ProblemError
+from parity.domain.messages import Message, MessageParam
 from parity.services.accounts import SESSION_LIFETIME, SignedIn, session_principal, token_principal
 from parity.services.audit import acting
 from parity.services.context import Services
@@ -65,7 +66,11 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     if expected is None or not submitted or not credentials.same(submitted, expected):
         raise ProblemError(
             "csrf_failed",
-            f"missing or wrong CSRF token: send the session's token in {CSRF_HEADER} (or a form's {CSRF_FIELD})",
+            Message(
+                "missing or wrong CSRF token: send the session's token in %(header)s (or a form's %(field)s)",
+                header=CSRF_HEADER,
+                field=CSRF_FIELD,
+            ),
         )
 
 
@@ -109,7 +114,7 @@ def authenticate(
     services = services_of(request)
     if bearer is not None:
         if bearer.scheme.lower() != "bearer":
-            raise ProblemError("not_authenticated", "use 'Authorization: Bearer <token>'")
+            raise ProblemError("not_authenticated", Message("use 'Authorization: Bearer <token>'"))
         return token_principal(services, bearer.credentials)
     if session_secret:
         principal = session_principal(services, session_secret)
@@ -118,7 +123,7 @@ def authenticate(
         return principal
     raise ProblemError(
         "not_authenticated",
-        "sign in (POST /api/v1/session) or send 'Authorization: Bearer <token>'",
+        Message("sign in (POST /api/v1/session) or send 'Authorization: Bearer <token>'"),
         {"WWW-Authenticate": 'Bearer realm="parity"'},
     )
 
@@ -146,12 +151,13 @@ def require(*scopes: Scope) -> PrincipalCheck:
         who.origin = f"{who.origin} ({principal.via})"
         missing = [scope.value for scope in scopes if not principal.has(scope)]
         if missing:
-            raise ProblemError(
-                "forbidden",
-                f"role {principal.role.value}"
-                + (" (with this token)" if principal.via == "token" else "")
-                + f" may not do this: it needs scope {', '.join(missing)}",
+            needed: dict[str, MessageParam] = {"role": principal.role.value, "scopes": ", ".join(missing)}
+            refusal = (
+                Message("role %(role)s (with this token) may not do this: it needs scope %(scopes)s", **needed)
+                if principal.via == "token"
+                else Message("role %(role)s may not do this: it needs scope %(scopes)s", **needed)
             )
+            raise ProblemError("forbidden", refusal)
         request.state.principal = principal
         return principal
 
@@ -179,7 +185,7 @@ class SignInThrottle:
                 retry = int(recent[0] + self.window - now) + 1
                 raise ProblemError(
                     "too_many_attempts",
-                    f"too many sign-in attempts from this address: try again in {retry} s",
+                    Message("too many sign-in attempts from this address: try again in %(seconds)s s", seconds=retry),
                     {"Retry-After": str(retry)},
                 )
             recent.append(now)

@@ -50,3 +50,35 @@ def test_a_late_request_is_refused_in_english_by_default_and_in_french_when_aske
         "la demande de réadmission devait être envoyée avant le 15 sept. 2025, 23:00 (arrivée + 14 jours, art. 8 "
         "du traité) ; elle ne peut plus être envoyée"
     )
+
+
+FRENCH = {"Accept-Language": "fr"}
+
+
+def test_the_api_layers_own_refusals_are_in_french_when_asked(http: TestClient, accounts: dict[Role, Account]) -> None:
+    """Refusals raised before any rule of the scheme is reached: authentication, scope, headers, unknown paths."""
+    liaison = accounts[Role.FR_LIAISON]
+    unauthenticated = http.get("/api/v1/return-cases", headers=FRENCH)
+    forbidden = http.post("/api/v1/arrivals", json=ARRIVAL, headers={**liaison.bearer, **FRENCH})
+    caseworker = accounts[Role.UK_CASEWORKER]
+    missing_if_match = http.post(
+        "/api/v1/return-cases/no-such-case/actions", json={"action": "detain"}, headers={**caseworker.bearer, **FRENCH}
+    )
+    nowhere = http.get("/api/v1/no-such-thing", headers={**liaison.bearer, **FRENCH})
+    english_nowhere = http.get("/api/v1/no-such-thing", headers=liaison.bearer)
+
+    assert (unauthenticated.status_code, unauthenticated.json()["code"]) == (401, "not_authenticated")
+    assert unauthenticated.json()["detail"] == (
+        "connectez-vous (POST /api/v1/session) ou envoyez « Authorization: Bearer <jeton> »"
+    )
+    assert (forbidden.status_code, forbidden.json()["code"]) == (403, "forbidden")
+    assert forbidden.json()["detail"].startswith("le rôle fr-liaison (avec ce jeton) ne peut pas faire cela : il faut")
+    assert (missing_if_match.status_code, missing_if_match.json()["detail"]) == (
+        428,
+        "If-Match est obligatoire : envoyez l\u2019ETag du dossier tel que vous l\u2019avez lu en dernier",
+    )
+    assert (nowhere.status_code, nowhere.json()["detail"]) == (
+        404,
+        "rien ne se trouve à l\u2019adresse /api/v1/no-such-thing",
+    )
+    assert english_nowhere.json()["detail"] == "nothing is at /api/v1/no-such-thing"

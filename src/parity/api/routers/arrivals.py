@@ -13,6 +13,7 @@ from parity.api.problems import ProblemError
 from parity.api.schemas import ArrivalIn, ArrivalOut, ImportOut
 from parity.api.security import require, services_of
 from parity.domain.errors import InvalidCommand
+from parity.domain.messages import Message
 from parity.services.arrivals_csv import ArrivalsFileRejected, parse_arrivals_csv
 from parity.services.intake import PersonInput, RecordArrival, import_arrivals, record_arrival
 
@@ -65,12 +66,12 @@ async def import_arrivals_file(
 ) -> dict[str, Any]:
     """Import a CSV file of arrivals (one row per person): every bad line is reported and nothing is kept."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "text/csv":
-        raise ProblemError("unsupported_media_type", "send the file as text/csv (UTF-8)")
+        raise ProblemError("unsupported_media_type", Message("send the file as text/csv (UTF-8)"))
     raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidCommand(f"the file is not UTF-8 text (byte {error.start})") from None
+        raise InvalidCommand(Message("the file is not UTF-8 text (byte %(byte)s)", byte=error.start)) from None
     services = services_of(request)
     try:
         parsed = parse_arrivals_csv(text, services.scheme(scheme_id), principal.user_id, services.clock.now())

@@ -21,6 +21,7 @@ from parity.api.security import require, services_of
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.clocks import DeadlineState
 from parity.domain.decisions import CaseType, needs_approval
+from parity.domain.messages import Message
 from parity.domain.returns import ReturnStatus
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
 from parity.services.case_views import (
@@ -222,6 +223,10 @@ def _refuse_decisions(case_type: CaseType, action: str, case_id: str) -> None:
     if needs_approval(case_type, action):
         raise ProblemError(
             "approval_required",
-            f"'{action}' is a decision one person may not take alone: propose it "
-            f"(POST /api/v1/{case_type.value}-cases/{case_id}/proposals) for another officer to approve",
+            Message(
+                "'%(action)s' is a decision one person may not take alone: propose it "
+                "(POST %(proposals)s) for another officer to approve",
+                action=action,
+                proposals=f"/api/v1/{case_type.value}-cases/{case_id}/proposals",
+            ),
         )

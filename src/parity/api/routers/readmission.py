@@ -13,6 +13,7 @@ from parity.api.routers.cases import ACTION_EXAMPLE, PAGE_EXAMPLE, After, Limit,
 from parity.api.schemas import CASE_ID, CaseActionOut, ReadmissionAnswerIn
 from parity.api.security import require, services_of
 from parity.domain.errors import InvalidCommand
+from parity.domain.messages import Message
 from parity.services.case_views import Page, ReadmissionRequestView, list_readmission_requests, readmission_request
 from parity.services.cases import CaseCommand, act_on_return_case
 
@@ -98,7 +99,7 @@ def answer(
     version = expected_version(if_match)
     readmission_request(services, case_id)  # 404 unless this case awaits an answer: nothing else may be touched
     if body.answer != "accept" and body.reason is None:
-        raise InvalidCommand(f"field 'reason' is required to {body.answer}")
+        raise InvalidCommand(Message("field 'reason' is required to %(answer)s", answer=body.answer))
     payload = {"reason": body.reason} if body.answer != "accept" else {}
     command = CaseCommand(
         command_id(principal, key), principal.user_id, case_id, ANSWERS[body.answer], payload, version
