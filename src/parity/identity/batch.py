@@ -28,9 +28,9 @@ import numpy.typing as npt
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from parity.identity.blocking import without_crowded_keys
+from parity.identity.blocking import UncrowdedRows, without_crowded_keys
 from parity.identity.clustering import ConstrainedClusters
-from parity.identity.intake import prepare_records
+from parity.identity.intake import PreparedRecords, prepare_records
 from parity.identity.model import IdentityModel
 from parity.identity.model_input import COMPARED_COLUMNS, model_rows_table
 from parity.identity.normalise import NormalisedRecord
@@ -73,8 +73,8 @@ class RelinkResult:
 
 
 @dataclass(frozen=True)
-class _ScoredPairs:
-    """Pairs at or above the threshold, as record positions (Splink compares positions, see ``_positional``)."""
+class ScoredPairs:
+    """Pairs at or above the threshold, as record positions (Splink compares positions, see ``positional_rows``)."""
 
     left: npt.NDArray[np.int64]
     right: npt.NDArray[np.int64]
@@ -92,16 +92,32 @@ def relink(
     """Score and cluster all ``records``; Splink scores the register in ``chunks`` slices, reporting each (by
     default as many as keep a slice under ``_PAIRS_PER_SLICE`` blocked pairs)."""
     report = progress or (lambda _stage, _done, _total: None)
+    prepared, uncrowded = prepared_rows(records, today, report)
+    scored = _score(uncrowded.rows, model, slice_count(uncrowded, chunks), report)
+    return clustered(prepared, scored, model, report)
+
+
+def prepared_rows(
+    records: Sequence[IdentityRecord], today: date | None, report: ProgressCallback
+) -> tuple[PreparedRecords, UncrowdedRows]:
+    """The records screened and normalised, and the usable ones' model rows without their crowded keys."""
     report("normalise", 0, len(records))
     prepared = prepare_records(records, today)
     report("normalise", len(records), len(records))
+    return prepared, without_crowded_keys(_model_rows(prepared.usable))
+
+
+def slice_count(uncrowded: UncrowdedRows, chunks: int | None) -> int:
+    return chunks or max(1, math.ceil(uncrowded.pair_bound / _PAIRS_PER_SLICE))
+
+
+def clustered(
+    prepared: PreparedRecords, scored: ScoredPairs, model: IdentityModel, report: ProgressCallback
+) -> RelinkResult:
+    """Cluster the usable records by the scored pairs and their fingerprints, strongest link first."""
     usable = prepared.usable
     record_ids = [r.record_id for r in usable]
     biometrics = [r.biometric_id for r in usable]
-    uncrowded = without_crowded_keys(_model_rows(usable))
-    slices = chunks or max(1, math.ceil(uncrowded.pair_bound / _PAIRS_PER_SLICE))
-    scored = _score(uncrowded.rows, model, slices, report)
-
     links = _decided_links(scored, biometrics)
     clusters = ConstrainedClusters(usable)
     blocked = 0
@@ -128,14 +144,14 @@ def _model_rows(usable: list[NormalisedRecord]) -> pa.Table:
     return pa.concat_tables([model_rows_table([]), *parts]).combine_chunks()
 
 
-def _positional(rows: pa.Table) -> pa.Table:
+def positional_rows(rows: pa.Table) -> pa.Table:
     """The rows with their position as the id Splink sees: its pair tables and joins then carry integers, not
     strings, which at a million records is the difference between fitting in memory and not."""
     column = rows.schema.get_field_index("record_id")
     return rows.set_column(column, "record_id", pa.array(np.arange(rows.num_rows, dtype=np.int64)))
 
 
-def _score(rows: pa.Table, model: IdentityModel, slices: int, report: ProgressCallback) -> _ScoredPairs:
+def _score(rows: pa.Table, model: IdentityModel, slices: int, report: ProgressCallback) -> ScoredPairs:
     """Splink's ``predict`` on each of ``slices`` slices of the blocked pairs, keeping pairs at the threshold.
 
     Pairs are blocked here, by the model's one exploding rule (a shared blocking key), and a pair whose cheap
@@ -146,7 +162,7 @@ def _score(rows: pa.Table, model: IdentityModel, slices: int, report: ProgressCa
     connection = duckdb.connect(config={"memory_limit": _DUCKDB_MEMORY_LIMIT, "temp_directory": spill})
     try:
         connection.execute("SET preserve_insertion_order = false")
-        positional = _positional(rows)
+        positional = positional_rows(rows)
         db_api = DuckDBAPI(connection)
         linker = Linker(
             db_api.register(positional, table_name="__parity_rows"),
@@ -174,7 +190,7 @@ def _score(rows: pa.Table, model: IdentityModel, slices: int, report: ProgressCa
     finally:
         connection.close()
         shutil.rmtree(spill, ignore_errors=True)
-    return _ScoredPairs(
+    return ScoredPairs(
         _joined(found, "record_id_l", np.int64),
         _joined(found, "record_id_r", np.int64),
         _joined(found, "match_weight", np.float64),
@@ -234,7 +250,7 @@ def _joined(parts: list[dict[str, npt.NDArray[np.generic]]], column: str, dtype:
 _DecidedLink = tuple[int, int, float, DecisionBasis]
 
 
-def _decided_links(scored: _ScoredPairs, biometrics: Sequence[str | None]) -> list[_DecidedLink]:
+def _decided_links(scored: ScoredPairs, biometrics: Sequence[str | None]) -> list[_DecidedLink]:
     """Apply the biometric rule to scored pairs, and add pairs the fingerprints join whatever their weight."""
     has_biometric = np.array([bio is not None for bio in biometrics], dtype=bool)
     # Pairs with fingerprints on both sides are decided below, by the fingerprints alone.

@@ -8,6 +8,7 @@ every start, and they would add most of a second to commands that never match an
 from __future__ import annotations
 
 import csv
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -113,6 +114,11 @@ def generate_command(
     typer.echo(f"{records} records written to {output}")
 
 
+class RelinkBackend(StrEnum):
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
 def relink_command(
     records: Annotated[Path, typer.Argument(help="CSV of records to deduplicate.")],
     output: Annotated[Path, typer.Argument(help="CSV to write: record_id, cluster_id.")],
@@ -125,14 +131,31 @@ def relink_command(
             min=1,
         ),
     ] = None,
+    backend: Annotated[
+        RelinkBackend,
+        typer.Option(
+            help="Where Splink scores the pairs: DuckDB, or Spark on a local[2] session "
+            "(needs Java and the `spark` extra; same clusters)."
+        ),
+    ] = RelinkBackend.DUCKDB,
 ) -> None:
-    """Re-link a whole register: score blocked pairs with Splink on DuckDB, then cluster.
+    """Re-link a whole register: score blocked pairs with Splink on DuckDB (or Spark), then cluster.
 
     Blocking keys held by more than 2,000 records are left out, as the live check skips them."""
-    from parity.identity.batch import relink
-
     loaded = _read_or_exit(records)
-    result = relink(loaded.records, _load_model(model), progress=_report_progress, chunks=chunks)
+    identity_model = _load_model(model)
+    if backend is RelinkBackend.SPARK:
+        from parity.identity.spark import local_spark_session, relink_on_spark
+
+        session = local_spark_session(cores=2)
+        try:
+            result = relink_on_spark(loaded.records, identity_model, session, progress=_report_progress, chunks=chunks)
+        finally:
+            session.stop()
+    else:
+        from parity.identity.batch import relink
+
+        result = relink(loaded.records, identity_model, progress=_report_progress, chunks=chunks)
     with output.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "cluster_id", "model_version"])
