@@ -3,7 +3,8 @@
 Following Splink's maintainers' advice for real-time use, candidates are found outside Splink, from an index of
 the blocking keys of ``model_input`` that we keep ourselves, and only that small slice is scored with the model's
 match weights (``scoring``). The index is two sorted arrays (key hash, register row) searched by bisection; keys
-added since the last merge wait in a small unsorted buffer so that adding one record stays cheap.
+added since the last merge wait in a small unsorted buffer so that adding one record stays cheap. Records removed
+(anonymised under retention) are dropped from the rows and the index at once, so a check never meets them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from parity.identity.blocking import MAX_BLOCK
 from parity.identity.intake import prepare_records, rejection_reason, today_utc
@@ -84,6 +86,47 @@ class CandidateIndex:
             # Each search scans every pending part: records added one boat at a time would leave hundreds.
             self._pending_hashes = [np.concatenate(self._pending_hashes)]
             self._pending_positions = [np.concatenate(self._pending_positions)]
+
+    def remove(self, record_ids: Sequence[str]) -> pa.Table:
+        """Drop the rows of ``record_ids`` and their keys; returns the rows dropped (ids not held are ignored).
+
+        The rows left are renumbered rather than the removed ones marked dead: searching stays as it was, and the
+        removed people's values leave the register's tables. This costs one pass over the register (about 30 ms at
+        100,000 records), paid once by the catch-up that brings a retention batch's removals, not by every check."""
+        register = self.rows
+        dropped = pc.is_in(register.column("record_id"), value_set=pa.array(record_ids, pa.string())).to_numpy(
+            zero_copy_only=False
+        )
+        removed = register.filter(dropped)
+        if removed.num_rows == 0:
+            return removed
+        kept = ~dropped
+        # A kept row's new position is the number of kept rows before it; order is kept, so the sorted arrays stay
+        # sorted and settled rows still come before recent ones.
+        renumbered = np.cumsum(kept) - 1
+        settled_count = self._settled.num_rows
+        self._settled = self._settled.filter(kept[:settled_count])
+        self._recent = self._recent.filter(kept[settled_count:])
+        self._size -= removed.num_rows
+        self._hashes, self._positions = self._kept_keys(self._hashes, self._positions, kept, renumbered)
+        pending = [
+            self._kept_keys(hashes, positions, kept, renumbered)
+            for hashes, positions in zip(self._pending_hashes, self._pending_positions, strict=True)
+        ]
+        self._pending_hashes = [hashes for hashes, _ in pending]
+        self._pending_positions = [positions for _, positions in pending]
+        self._pending_count = sum(len(hashes) for hashes in self._pending_hashes)
+        return removed
+
+    @staticmethod
+    def _kept_keys(
+        hashes: npt.NDArray[np.uint64],
+        positions: npt.NDArray[np.int64],
+        kept: npt.NDArray[np.bool_],
+        renumbered: npt.NDArray[np.int64],
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        still = kept[positions]
+        return hashes[still], renumbered[positions[still]]
 
     def _merge_pending(self) -> None:
         hashes = np.concatenate([self._hashes, *self._pending_hashes])
@@ -157,6 +200,15 @@ class ValueFrequencies(Mapping[str, float]):
         self._counts.update(present)
         self._total += len(present)
 
+    def remove(self, values: Sequence[str | None]) -> None:
+        """Stop counting records that were added with ``values``."""
+        removed = Counter(value for value in values if value is not None)
+        self._counts.subtract(removed)
+        for value in removed:
+            if self._counts[value] <= 0:
+                del self._counts[value]
+        self._total -= removed.total()
+
     def __getitem__(self, value: str) -> float:
         count = self._counts.get(value)
         if not count:
@@ -215,6 +267,18 @@ class SplinkIdentityResolver:
         self._name_frequencies.add(rows.column(NAME_FREQUENCY_COLUMN).to_pylist())
         self._biometric_of.update((r.record_id, r.biometric_id) for r in fresh)
         return prepared.rejected + repeated
+
+    def remove(self, record_ids: Sequence[str]) -> None:
+        """Take records out of the register: never candidates again, no longer counted in name frequencies, their
+        values gone from the register's tables. Ids not in the register are ignored; an id removed and then added
+        again is registered afresh, as a new record."""
+        held = [record_id for record_id in dict.fromkeys(record_ids) if record_id in self._biometric_of]
+        if not held:
+            return
+        removed = self._index.remove(held)
+        self._name_frequencies.remove(removed.column(NAME_FREQUENCY_COLUMN).to_pylist())
+        for record_id in held:
+            del self._biometric_of[record_id]
 
     def check(self, record: IdentityRecord) -> IdentityCheck:
         return self.check_all([record])[0]

@@ -56,6 +56,11 @@ class IdentityResolver(Protocol):
         """Add records to the register searched by later checks; returns those refused, with reasons."""
         ...
 
+    def remove(self, record_ids: Sequence[str]) -> None:
+        """Take records out of the register (anonymised under retention): no later check returns them, nor counts
+        them in term frequencies. Ids not in the register are ignored; an id added again later is a new record."""
+        ...
+
     def check(self, record: IdentityRecord) -> IdentityCheck:
         """Candidates for ``record`` in the register, ranked; the record itself is not added."""
         ...
@@ -73,6 +78,9 @@ class NullIdentityResolver:
     def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
         del records
         return []
+
+    def remove(self, record_ids: Sequence[str]) -> None:
+        del record_ids
 
     def check(self, record: IdentityRecord) -> IdentityCheck:
         return IdentityCheck(
@@ -102,6 +110,11 @@ class DeferredIdentityResolver:
 
     def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
         return self._resolver().add(records)
+
+    def remove(self, record_ids: Sequence[str]) -> None:
+        # A resolver not built yet holds nothing to remove: building it here would load Splink for nothing.
+        if self._built is not None:
+            self._built.remove(record_ids)
 
     def check(self, record: IdentityRecord) -> IdentityCheck:
         return self._resolver().check(record)

@@ -8,8 +8,9 @@ model version, the match weight and every field's contribution. Nothing else cha
 
 The resolver keeps its register in memory, filled from the store's index on first use and then, before each check,
 given the index records committed since it last read (by any process: the index numbers its records in commit
-order). A record added in a transaction that later rolls back stays in memory; it is never flagged, because
-candidates are confirmed against the store first.
+order), and rid of those anonymised under retention since (numbered again when anonymised). A record added in a
+transaction that later rolls back stays in memory; it is never flagged, because candidates are confirmed against
+the store first, and a candidate anonymised there is not flagged either.
 """
 
 from __future__ import annotations
@@ -68,21 +69,31 @@ def identity_record(record_id: str, claim: IdentityClaim) -> IdentityRecord:
 
 
 def _caught_up_resolver(services: Services, uow: UnitOfWork) -> IdentityResolver:
-    """The resolver, its register first given every index record committed since it last read the index: on the
+    """The resolver, its register first given every index change committed since it last read the index: on the
     first check of the process that is the whole index, later only what other processes (another API worker, a
-    CLI import) have committed meanwhile, and this process's own records again (the resolver refuses repeats)."""
+    CLI import, retention) have committed meanwhile, and this process's own records again (the resolver refuses
+    repeats). Records anonymised meanwhile are removed from the register."""
     if isinstance(services.identity, NullIdentityResolver):
         return services.identity  # nothing to keep up to date
     with _catching_up:
-        batch: list[IdentityRecord] = []
+        added: list[IdentityRecord] = []
+        removed: list[str] = []
         read_to = services.identity_read_to
-        for sequence, person in uow.identity.indexed_after(read_to):
-            batch.append(person.record)
+        for sequence, record_id, person in uow.identity.indexed_after(read_to):
+            if person is None:
+                removed.append(record_id)
+            else:
+                added.append(person.record)
             read_to = sequence
-            if len(batch) == _WARM_BATCH:
-                services.identity.add(batch)
-                batch = []
-        services.identity.add(batch)
+            # A record appears once, at its latest number, so additions and removals need not be applied in order.
+            if len(added) == _WARM_BATCH:
+                services.identity.add(added)
+                added = []
+            if len(removed) == _WARM_BATCH:
+                services.identity.remove(removed)
+                removed = []
+        services.identity.add(added)
+        services.identity.remove(removed)
         services.identity_read_to = read_to
     return services.identity
 
@@ -98,7 +109,9 @@ def index_and_check(
     resolver = _caught_up_resolver(services, uow)
     indexed = [IndexedPerson(source, p.case_id, identity_record(p.record_id, p.identity)) for p in people]
     checks = resolver.check_all([person.record for person in indexed])
-    known = uow.identity.located({c.record_id for check in checks for c in check.flagged})
+    # Confirmed against the store: the register may hold a record that was rolled back, or one anonymised
+    # under retention that this process has not yet heard of (another process may have anonymised it just now).
+    known = uow.identity.located({c.record_id for check in checks for c in check.flagged}, include_anonymised=False)
     flags = [
         IdentityFlag(
             id=str(uuid.uuid4()),

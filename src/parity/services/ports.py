@@ -115,14 +115,16 @@ class IdentityRepository(Protocol):
 
     def add_people(self, people: Sequence[IndexedPerson], at: datetime) -> None: ...
     def all_people(self) -> Iterator[IndexedPerson]: ...
-    def indexed_after(self, sequence: int) -> Iterator[tuple[int, IndexedPerson]]:
-        """Committed records indexed after number ``sequence``, in commit order, each with its number (anonymised
-        ones, and those this unit of work added and has not committed, left out): what a process's in-memory
-        register has not seen yet."""
+    def indexed_after(self, sequence: int) -> Iterator[tuple[int, str, IndexedPerson | None]]:
+        """Committed changes to the index after number ``sequence``, in commit order, each with its number and
+        record id: the person indexed, or None for a record anonymised since (a record is numbered again when
+        anonymised). Records this unit of work added and has not committed are left out. What a process's
+        in-memory register has not seen yet: people to add, and records to remove."""
         ...
 
-    def located(self, record_ids: Collection[str]) -> dict[str, LinkedRecord]:
-        """The indexed records among ``record_ids``, with their cases; ids not in the index are left out."""
+    def located(self, record_ids: Collection[str], *, include_anonymised: bool = True) -> dict[str, LinkedRecord]:
+        """The indexed records among ``record_ids``, with their cases; ids not in the index are left out, and so
+        are records anonymised under retention when ``include_anonymised`` is False (a new flag never names one)."""
         ...
 
     def add_flags(self, flags: Sequence[IdentityFlag]) -> None: ...

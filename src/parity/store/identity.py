@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, bindparam, insert, select, update
 
 from parity.domain.identity_links import FlagDecision, FlagStatus, IdentityFlag, LinkedRecord, RecordSource
 from parity.domain.returns import ReturnStatus
@@ -58,6 +58,46 @@ def indexed_person(row: Mapping[str, Any]) -> IndexedPerson:
     return IndexedPerson(RecordSource(row["source"]), row["case_id"], record)
 
 
+def _last_number(connection: Connection) -> int:
+    """The last number the index gave a record. FOR UPDATE: PostgreSQL writers queue on the head row until the
+    holder commits, so numbers follow commit order and a rolled-back writer's numbers are given again (SQLite's
+    BEGIN IMMEDIATE already serialises writers)."""
+    head = t.identity_index_head
+    return int(connection.execute(select(head.c.sequence).where(head.c.id == 1).with_for_update()).scalar_one())
+
+
+def _set_last_number(connection: Connection, last: int) -> None:
+    head = t.identity_index_head
+    connection.execute(update(head).where(head.c.id == 1).values(sequence=last))
+
+
+def anonymise_records(connection: Connection, record_ids: Collection[str]) -> int:
+    """Clear the personal data of the indexed records among ``record_ids`` (retention) and number each again after
+    the last indexed record, so that processes catching up (``indexed_after``) learn to drop it from their registers;
+    the number of records cleared (those cleared before are left alone)."""
+    records = t.identity_records
+    last = _last_number(connection)
+    wanted = sorted(set(record_ids))
+    held: list[str] = []
+    for start in range(0, len(wanted), _IN_BATCH):
+        chunk = wanted[start : start + _IN_BATCH]
+        held.extend(
+            connection.execute(
+                select(records.c.record_id).where(records.c.record_id.in_(chunk), records.c.given_names.is_not(None))
+            ).scalars()
+        )
+    if not held:
+        return 0
+    connection.execute(
+        update(records)
+        .where(records.c.record_id == bindparam("cleared_id"))
+        .values({**dict.fromkeys(IDENTITY_RECORDS.columns), "sequence": bindparam("renumbered")}),
+        [{"cleared_id": record_id, "renumbered": last + n} for n, record_id in enumerate(held, start=1)],
+    )
+    _set_last_number(connection, last + len(held))
+    return len(held)
+
+
 def _flag_row(flag: IdentityFlag) -> dict[str, Any]:
     return {"id": flag.id, **flag.evidence()}
 
@@ -101,50 +141,55 @@ class SqlIdentityRepository:
         """Index ``people``, numbered after the last indexed record (see ``indexed_after``)."""
         if not people:
             return
-        head = t.identity_index_head
-        # FOR UPDATE: PostgreSQL writers queue on this row until the holder commits, so numbers follow commit order
-        # and a rolled-back writer's numbers are given again (SQLite's BEGIN IMMEDIATE already serialises writers).
-        last = self.connection.execute(select(head.c.sequence).where(head.c.id == 1).with_for_update()).scalar_one()
+        last = _last_number(self.connection)
         rows = [
             {**IDENTITY_RECORDS.seal(self.cipher, _record_row(person, at)), "sequence": last + number}
             for number, person in enumerate(people, start=1)
         ]
         self.connection.execute(insert(t.identity_records), rows)
-        self.connection.execute(update(head).where(head.c.id == 1).values(sequence=last + len(people)))
+        _set_last_number(self.connection, last + len(people))
         if self._uncommitted_from is None:
             self._uncommitted_from = last + 1
 
     def all_people(self) -> Iterator[IndexedPerson]:
         """The whole index, oldest first, streamed in batches; records anonymised under retention are left out."""
-        return (person for _, person in self._numbered(after=0, committed_only=False))
-
-    def indexed_after(self, sequence: int) -> Iterator[tuple[int, IndexedPerson]]:
-        """Committed records numbered after ``sequence``, in order, each with its number; anonymised records are
-        left out. Numbers follow commit order, so a reader that has seen number n has seen every committed record
-        before it; records this unit of work added are left out until it commits."""
-        return self._numbered(after=sequence, committed_only=True)
-
-    def _numbered(self, *, after: int, committed_only: bool) -> Iterator[tuple[int, IndexedPerson]]:
         records = t.identity_records
-        wanted = [records.c.sequence > after, records.c.given_names.is_not(None)]
-        if committed_only and self._uncommitted_from is not None:
+        rows = self._in_order(records.c.given_names.is_not(None))
+        return (indexed_person(IDENTITY_RECORDS.open(self.cipher, row)) for row in rows)
+
+    def indexed_after(self, sequence: int) -> Iterator[tuple[int, str, IndexedPerson | None]]:
+        """Committed records numbered after ``sequence``, in order, each with its number and id: the person as
+        indexed, or None for a record anonymised under retention (``anonymise_records`` numbers it again then).
+        Numbers follow commit order, so a reader that has seen number n has seen every committed change before it;
+        records this unit of work added are left out until it commits."""
+        records = t.identity_records
+        wanted = [records.c.sequence > sequence]
+        if self._uncommitted_from is not None:
             wanted.append(records.c.sequence < self._uncommitted_from)
+        for row in self._in_order(*wanted):
+            person = None if row["given_names"] is None else indexed_person(IDENTITY_RECORDS.open(self.cipher, row))
+            yield row["sequence"], row["record_id"], person
+
+    def _in_order(self, *wanted: ColumnElement[bool]) -> Iterator[RowMapping]:
+        records = t.identity_records
         rows = self.connection.execute(
             select(records).where(*wanted).order_by(records.c.sequence),
             execution_options={"yield_per": _WARM_BATCH},
         )
-        for row in rows.mappings():
-            yield row["sequence"], indexed_person(IDENTITY_RECORDS.open(self.cipher, row))
+        yield from rows.mappings()
 
-    def located(self, record_ids: Collection[str]) -> dict[str, LinkedRecord]:
+    def located(self, record_ids: Collection[str], *, include_anonymised: bool = True) -> dict[str, LinkedRecord]:
         records, cases = t.identity_records, t.return_cases
         wanted = sorted(set(record_ids))
         found: dict[str, LinkedRecord] = {}
         for start in range(0, len(wanted), _IN_BATCH):
+            conditions = [records.c.record_id.in_(wanted[start : start + _IN_BATCH])]
+            if not include_anonymised:
+                conditions.append(records.c.given_names.is_not(None))
             query = (
                 select(records.c.record_id, records.c.source, records.c.case_id, cases.c.status)
                 .select_from(records.outerjoin(cases, cases.c.id == records.c.case_id))
-                .where(records.c.record_id.in_(wanted[start : start + _IN_BATCH]))
+                .where(*conditions)
             )
             for record_id, source, case_id, return_status in self.connection.execute(query):
                 returned = return_status == ReturnStatus.RETURNED.value

@@ -15,7 +15,7 @@ from parity.domain.returns import ReturnStatus
 from parity.protection import FieldCipher
 from parity.services.ports import AnonymisedCounts, ClosedCase, HeldRecord, IndexedPerson
 from parity.store import tables as t
-from parity.store.identity import indexed_person
+from parity.store.identity import anonymise_records, indexed_person
 from parity.store.protected import ADMISSION_MEMBERS, IDENTITY_RECORDS, PEOPLE, PROTECTED_TABLES, ProtectedTable
 
 # Bound parameters per IN (...) query, under the SQLite and PostgreSQL limits.
@@ -199,13 +199,7 @@ class SqlPersonalData:
         member_ids = self._ids(t.admission_members.c.id, t.admission_members.c.case_id, admission_case_ids)
         people = self._clear(PEOPLE, person_ids, at)
         members = self._clear(ADMISSION_MEMBERS, member_ids, at)
-        records = 0
-        for chunk in _chunks([*person_ids, *member_ids]):
-            records += self.connection.execute(
-                update(t.identity_records)
-                .where(t.identity_records.c.record_id.in_(chunk), t.identity_records.c.given_names.is_not(None))
-                .values(dict.fromkeys(IDENTITY_RECORDS.columns))
-            ).rowcount
+        records = anonymise_records(self.connection, [*person_ids, *member_ids])
         return AnonymisedCounts(people, members, records)
 
     def _ids(self, wanted: ColumnElement[str], by: ColumnElement[str], values: Collection[str]) -> list[str]:

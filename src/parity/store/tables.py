@@ -265,7 +265,8 @@ identity_records = Table(
     Column("document_number", Text),
     Column("biometric_ref", Text),
     Column("indexed_at", UtcDateTime, nullable=False),
-    # Numbered in commit order without gaps (from identity_index_head): a process reads what it has not seen yet.
+    # Numbered in commit order (from identity_index_head), and numbered again when anonymised: a process reads what
+    # it has not seen yet, additions and removals alike.
     Column("sequence", BigInteger, nullable=False, unique=True, index=True),
 )
 

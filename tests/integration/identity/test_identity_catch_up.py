@@ -1,5 +1,6 @@
 """Two processes on one store (SQLite and PostgreSQL): each keeps its register in memory, and a record committed
-through one becomes a candidate for the other's next check without a restart."""
+through one becomes a candidate for the other's next check without a restart; a record anonymised under retention
+through one leaves the other's register before its next check."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from tests.builders import record_boat
+from tests.personal_data_support import UNACCOMPANIED_MINOR
 
 from parity.domain.identity_links import RecordSource
 from parity.identity.live import SplinkIdentityResolver
@@ -17,6 +19,7 @@ from parity.scheme import Scheme
 from parity.services.context import Services, SettableClock
 from parity.services.identity import identity_flags
 from parity.services.ports import IndexedPerson
+from parity.services.retention import apply_retention
 from parity.store.database import SqlUnitOfWorkFactory
 
 HOSSEIN = {"given_names": "Hossein", "family_name": "Rezaei", "nationality": "IRN", "date_of_birth": date(1994, 3, 17)}
@@ -66,8 +69,8 @@ def test_records_are_numbered_in_commit_order_and_each_is_registered_once(
     arrive(first, "boat-3", {**HOSSEIN, "given_names": "Hosein"})
 
     with first.uow() as uow:
-        assert [sequence for sequence, _ in uow.identity.indexed_after(0)] == [1, 2, 3, 4]
-        assert [sequence for sequence, _ in uow.identity.indexed_after(2)] == [3, 4]
+        assert [sequence for sequence, _, _ in uow.identity.indexed_after(0)] == [1, 2, 3, 4]
+        assert [sequence for sequence, _, _ in uow.identity.indexed_after(2)] == [3, 4]
     # Each process read the index just before its last check, and added the people it checked itself.
     assert (first.identity_read_to, first_register.register_size) == (3, 4)
     assert (second.identity_read_to, second_register.register_size) == (2, 3)
@@ -83,9 +86,36 @@ def test_records_a_unit_of_work_adds_are_not_read_back_before_it_commits(
     ali = IdentityRecord("rolled-back", "Ali", "Karimi", None, "AFG", "M")
     with services.uow() as uow:
         uow.identity.add_people([IndexedPerson(RecordSource.ARRIVAL, "case-x", ali)], clock.now())
-        assert [number for number, _ in uow.identity.indexed_after(0)] == [1]
+        assert [number for number, _, _ in uow.identity.indexed_after(0)] == [1]
         assert len(list(uow.identity.all_people())) == 2
     # Left without committing: rolled back, and its number is given to the next record.
     arrive(services, "boat-2", HOSSEIN)
     with services.uow() as uow:
-        assert [(n, p.record.given_names) for n, p in uow.identity.indexed_after(1)] == [(2, "Hossein")]
+        assert [(n, p and p.record.given_names) for n, _, p in uow.identity.indexed_after(1)] == [(2, "Hossein")]
+
+
+def test_a_record_anonymised_through_another_process_leaves_the_register_and_is_never_flagged(
+    engine: Engine, clock: SettableClock, data_cipher: FieldCipher, uk_fr: Scheme
+) -> None:
+    (first, first_register), (second, _) = (process(engine, clock, data_cipher, uk_fr) for _ in range(2))
+    # An unaccompanied minor's case is closed at once; 18 months on (uk-fr-2025 retention) it is anonymised.
+    [minor] = arrive(first, "boat-1", {**HOSSEIN, **UNACCOMPANIED_MINOR})
+    arrive(first, "boat-2", YONAS)
+    recrossing = {**HOSSEIN, "given_names": "Hosein", "family_name": "Rezai"}
+    probe = IdentityRecord("probe", "Hosein", "Rezai", HOSSEIN["date_of_birth"], "IRN", "M")
+    assert minor["person_id"] in {c.record_id for c in first_register.check(probe).flagged}
+
+    clock.current += timedelta(days=550)
+    [applied] = apply_retention(second, ["uk-fr-2025"])
+
+    assert applied.identity_records == 1
+    with first.uow() as uow:
+        # Indexed as number 1, numbered 3 when anonymised: a process that has read to 2 learns of it, without the data.
+        assert list(uow.identity.indexed_after(2)) == [(3, minor["person_id"], None)]
+        # Still located for the flags already raised, never for a new one.
+        assert minor["person_id"] in uow.identity.located({minor["person_id"]})
+        assert uow.identity.located({minor["person_id"]}, include_anonymised=False) == {}
+    [again] = arrive(first, "boat-3", recrossing)
+    assert again["identity_flags"] == []
+    assert minor["person_id"] not in {c.record_id for c in first_register.check(probe).candidates}
+    assert first_register.register_size == 2  # Yonas and the new arrival
