@@ -177,7 +177,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def on_not_found(request: Request, error: NotFound) -> JSONResponse:
-        return await _refuse(request, 404, "not_found", str(error).strip("'\""))
+        return await _refuse(
+            request, 404, "not_found", in_reader_language(request.headers.get("accept-language"), error.message)
+        )
 
     @app.exception_handler(ConcurrencyConflict)
     async def on_conflict(request: Request, error: ConcurrencyConflict) -> JSONResponse:  # noqa: ARG001

@@ -231,7 +231,7 @@ def readmission_request(services: Services, case_id: str) -> ReadmissionRequestV
     """The minimised view of one request; NotFound for any case that is not awaiting an answer."""
     full = return_case_file(services, case_id)
     if full.status not in AWAITING_ANSWER:
-        raise NotFound(f"no readmission request awaiting an answer for case {case_id}")
+        raise NotFound(Message("no readmission request awaiting an answer for case %(case)s", case=case_id))
     scheme = services.scheme(full.scheme_id)
     reply = next((d for d in full.deadlines if d.name == "reply"), None)
     sent = next(a for a in reversed(full.actions) if a.kind == "send_request")

@@ -13,6 +13,7 @@ from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
 from parity.domain.identity_links import IdentityFlag, LinkedRecord, RecordSource
 from parity.domain.ledger import Ledger
+from parity.domain.messages import Message
 from parity.domain.notices import SchemeNotice
 from parity.domain.people import BoatArrival
 from parity.domain.proposals import ProposalStatus, SelectionProposal
@@ -26,7 +27,12 @@ class ConcurrencyConflict(Exception):
 
 
 class NotFound(LookupError):
-    pass
+    """Nothing has that id. `message` says what was looked for, so that each reader gets it in their language; text
+    given as a plain string is shown as it is in every language."""
+
+    def __init__(self, message: Message | str) -> None:
+        self.message = message if isinstance(message, Message) else Message(message)
+        super().__init__(str(self.message))
 
 
 class Clock(Protocol):

@@ -56,7 +56,7 @@ def subject_access_export(services: Services, lookup: SubjectLookup) -> dict[str
     with services.uow() as uow:
         held = _find(uow, lookup)
         if not held:
-            raise NotFound(f"no person record matches the {lookup.kind.replace('_', ' ')} given")
+            raise NotFound(Message("no person record matches the %(kind)s given", kind=lookup.kind.replace("_", " ")))
         records = [_record(uow, record) for record in held]
     read = [*(r.record_id for r in held), *dict.fromkeys(r.case_id for r in held)]
     record_access(services, "subject_access_export", read)

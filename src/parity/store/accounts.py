@@ -9,6 +9,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from parity.accounts.records import SessionRecord, TokenRecord, UserRecord
 from parity.accounts.roles import Role
+from parity.domain.messages import Message
 from parity.protection import FieldCipher
 from parity.services.ports import NotFound
 from parity.store import tables as t
@@ -72,7 +73,7 @@ class SqlAccountRepository:
     def user(self, user_id: str) -> UserRecord:
         row = self.connection.execute(select(t.users).where(t.users.c.id == user_id)).mappings().first()
         if row is None:
-            raise NotFound(f"no user {user_id}")
+            raise NotFound(Message("no user %(user)s", user=user_id))
         return _user(self.cipher, row)
 
     def user_named(self, username: str) -> UserRecord | None:
@@ -114,7 +115,7 @@ class SqlAccountRepository:
     def token(self, token_id: str) -> TokenRecord:
         row = self.connection.execute(select(t.api_tokens).where(t.api_tokens.c.id == token_id)).mappings().first()
         if row is None:
-            raise NotFound(f"no API token {token_id}")
+            raise NotFound(Message("no API token %(token)s", token=token_id))
         return _token(row)
 
     def token_with_hash(self, token_hash: str) -> TokenRecord | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
+from parity.domain.messages import Message
 from parity.services.ports import ConcurrencyConflict, NotFound
 from parity.store import tables as t
 
@@ -51,7 +52,7 @@ class SqlDecisionProposalRepository:
     def get(self, proposal_id: str) -> DecisionProposal:
         row = self.connection.execute(select(proposals).where(proposals.c.id == proposal_id)).mappings().first()
         if row is None:
-            raise NotFound(f"no decision proposal {proposal_id}")
+            raise NotFound(Message("no decision proposal %(proposal)s", proposal=proposal_id))
         return _proposal(row)
 
     def save(self, proposal: DecisionProposal) -> None:

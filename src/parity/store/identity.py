@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, RowMapping, bindparam, insert, select, update
 
 from parity.domain.identity_links import FlagDecision, FlagStatus, IdentityFlag, LinkedRecord, RecordSource
+from parity.domain.messages import Message
 from parity.domain.returns import ReturnStatus
 from parity.identity.records import IdentityRecord
 from parity.protection import FieldCipher
@@ -204,7 +205,7 @@ class SqlIdentityRepository:
         row = self.connection.execute(select(t.identity_flags).where(t.identity_flags.c.id == flag_id)).mappings()
         found = row.first()
         if found is None:
-            raise NotFound(f"no identity flag {flag_id}")
+            raise NotFound(Message("no identity flag %(flag)s", flag=flag_id))
         return _flag(found)
 
     def save_decision(self, flag: IdentityFlag) -> None:

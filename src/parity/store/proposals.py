@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from parity.domain.lifecycle import SchemeRef
+from parity.domain.messages import Message
 from parity.domain.proposals import Approval, ProposalStatus, SelectionProposal
 from parity.services.ports import ConcurrencyConflict, NotFound
 from parity.store import tables as t
@@ -43,7 +44,7 @@ class SqlSelectionProposalRepository:
     def get(self, proposal_id: str) -> SelectionProposal:
         row = self.connection.execute(select(proposals).where(proposals.c.id == proposal_id)).mappings().first()
         if row is None:
-            raise NotFound(f"no selection proposal {proposal_id}")
+            raise NotFound(Message("no selection proposal %(proposal)s", proposal=proposal_id))
         return _proposal(row)
 
     def save(self, proposal: SelectionProposal) -> None:

@@ -13,6 +13,7 @@ from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.eligibility import Applicant
 from parity.domain.ledger import Ledger, WeekTotals
 from parity.domain.lifecycle import Action, SchemeRef
+from parity.domain.messages import Message
 from parity.domain.notices import NoticeKind, SchemeNotice
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
 from parity.domain.returns import ReturnCase, ReturnStatus
@@ -136,7 +137,7 @@ class _CaseHistory:
     def scheme_of(self, case_id: str) -> str:
         found = self.connection.execute(select(self.cases.c.scheme_id).where(self.cases.c.id == case_id)).scalar()
         if found is None:
-            raise NotFound(f"no case {case_id}")
+            raise NotFound(Message("no case %(case)s", case=case_id))
         return str(found)
 
 
@@ -177,7 +178,7 @@ class SqlArrivalRepository:
     def get(self, arrival_id: str) -> BoatArrival:
         row = self.connection.execute(select(t.arrivals).where(t.arrivals.c.id == arrival_id)).mappings().first()
         if row is None:
-            raise NotFound(f"no arrival {arrival_id}")
+            raise NotFound(Message("no arrival %(arrival)s", arrival=arrival_id))
         people_rows = self.connection.execute(
             select(t.people).where(t.people.c.arrival_id == arrival_id).order_by(t.people.c.id)
         ).mappings()
@@ -233,7 +234,7 @@ class SqlReturnCaseRepository:
     def get(self, case_id: str) -> ReturnCase:
         row = self.connection.execute(select(t.return_cases).where(t.return_cases.c.id == case_id)).mappings().first()
         if row is None:
-            raise NotFound(f"no return case {case_id}")
+            raise NotFound(Message("no return case %(case)s", case=case_id))
         actions = self.history.loaded(case_id, _load_actions(self.connection, t.return_actions, case_id))
         return ReturnCase(
             id=row["id"],
@@ -310,7 +311,7 @@ class SqlAdmissionCaseRepository:
         query = select(t.admission_cases).where(t.admission_cases.c.id == case_id)
         row = self.connection.execute(query).mappings().first()
         if row is None:
-            raise NotFound(f"no admission case {case_id}")
+            raise NotFound(Message("no admission case %(case)s", case=case_id))
         member_rows = self.connection.execute(
             select(t.admission_members)
             .where(t.admission_members.c.case_id == case_id)

@@ -65,6 +65,7 @@ def test_the_api_layers_own_refusals_are_in_french_when_asked(http: TestClient, 
         "/api/v1/return-cases/no-such-case/actions", json={"action": "detain"}, headers={**caseworker.bearer, **FRENCH}
     )
     nowhere = http.get("/api/v1/no-such-thing", headers={**liaison.bearer, **FRENCH})
+    no_request = http.get("/api/v1/readmission-requests/no-such-case", headers={**liaison.bearer, **FRENCH})
     english_nowhere = http.get("/api/v1/no-such-thing", headers=liaison.bearer)
 
     assert (unauthenticated.status_code, unauthenticated.json()["code"]) == (401, "not_authenticated")
@@ -82,3 +83,8 @@ def test_the_api_layers_own_refusals_are_in_french_when_asked(http: TestClient, 
         "rien ne se trouve à l\u2019adresse /api/v1/no-such-thing",
     )
     assert english_nowhere.json()["detail"] == "nothing is at /api/v1/no-such-thing"
+    assert (no_request.status_code, no_request.json()["code"], no_request.json()["detail"]) == (
+        404,
+        "not_found",
+        "aucun dossier de renvoi no-such-case",
+    )
