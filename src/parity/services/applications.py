@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -62,11 +61,11 @@ def submit_expression_of_interest(services: Services, command: SubmitExpressionO
                 )
             )
         case = AdmissionCase(
-            id=str(uuid.uuid4()),
+            id=services.new_id(),
             family_ref=command.family_ref,
             window_id=window.id,
             submitted_at=now,
-            members=tuple(_applicant(m) for m in command.members),
+            members=tuple(_applicant(m, services.new_id()) for m in command.members),
         )
         action = Action("submit_expression_of_interest", now, command.actor, command.command_id, scheme_ref(scheme), {})
         case.record(action, scheme)
@@ -86,7 +85,7 @@ def submit_expression_of_interest(services: Services, command: SubmitExpressionO
     return run_command(services, command.command_id, "submit_expression_of_interest", request, handle)
 
 
-def _applicant(data: ApplicantInput) -> Applicant:
+def _applicant(data: ApplicantInput, applicant_id: str) -> Applicant:
     identity = IdentityClaim(
         given_names=data.given_names,
         family_name=data.family_name,
@@ -95,4 +94,4 @@ def _applicant(data: ApplicantInput) -> Applicant:
         date_of_birth=data.date_of_birth,
         documents=(IdentityDocument(data.document_type, data.document_number),),
     )
-    return Applicant(str(uuid.uuid4()), identity, data.is_main_applicant, data.declared_exclusions)
+    return Applicant(applicant_id, identity, data.is_main_applicant, data.declared_exclusions)

@@ -1,9 +1,11 @@
-"""What every use case runs with: a unit-of-work factory, the schemes in force, a clock; plus retry and replay."""
+"""What every use case runs with: a unit-of-work factory, the schemes in force, a clock, a source of record ids;
+plus retry and replay."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +35,10 @@ class UnknownScheme(DomainError):
     code = "unknown_scheme"
 
 
+def random_id() -> str:
+    return str(uuid.uuid4())
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -60,6 +66,10 @@ class Services:
     identity_read_to: int = 0
     # The audit chain (issue 3): every command appends an entry; checkpoints are signed with the configured key.
     audit: AuditPolicy = field(default_factory=AuditPolicy)
+    # Where the ids of new case-work records come from (arrivals, people, cases, applicants, proposals, notices).
+    # Ids are more than names: a selection round ranks families of equal priority who applied on the same day by
+    # case id. A replay that must repeat itself exactly (the twin) passes a seeded source.
+    new_id: Callable[[], str] = random_id
 
     def scheme(self, scheme_id: str) -> Scheme:
         found = self.schemes.get(scheme_id)

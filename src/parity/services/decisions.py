@@ -6,7 +6,6 @@ proposal approved: both happen, or neither.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +46,7 @@ def propose_decision(services: Services, command: ProposeDecision) -> Mapping[st
                 )
             )
         proposal = DecisionProposal(
-            id=str(uuid.uuid4()),
+            id=services.new_id(),
             case_type=command.case_type,
             case_id=command.case_id,
             action=command.action,
@@ -132,7 +131,9 @@ def proposal_result(proposal: DecisionProposal) -> dict[str, Any]:
 def _proposal(uow: UnitOfWork, case_type: CaseType, proposal_id: str) -> DecisionProposal:
     proposal = uow.decisions.get(proposal_id)
     if proposal.case_type is not case_type:
-        raise NotFound(f"no {case_type.value} decision proposal {proposal_id}")
+        raise NotFound(
+            Message("no %(case_type)s decision proposal %(proposal)s", case_type=case_type.value, proposal=proposal_id)
+        )
     return proposal
 
 

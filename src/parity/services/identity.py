@@ -16,7 +16,6 @@ the store first, and a candidate anonymised there is not flagged either.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -114,7 +113,7 @@ def index_and_check(
     known = uow.identity.located({c.record_id for check in checks for c in check.flagged}, include_anonymised=False)
     flags = [
         IdentityFlag(
-            id=str(uuid.uuid4()),
+            id=services.new_id(),
             record_id=check.record_id,
             candidate_record_id=candidate.record_id,
             model_version=check.model_version,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -108,11 +107,11 @@ def _record(
     if not command.people:
         raise InvalidCommand(Message("boat %(boat)s: an arrival needs at least one person", boat=command.boat_ref))
     arrival = BoatArrival(
-        id=str(uuid.uuid4()),
+        id=services.new_id(),
         boat_ref=command.boat_ref,
         arrived_at=command.arrived_at,
         place=command.place,
-        people=tuple(_person(p) for p in command.people),
+        people=tuple(_person(p, services.new_id()) for p in command.people),
     )
     uow.arrivals.add(arrival, scheme)
     ref = scheme_ref(scheme)
@@ -120,7 +119,7 @@ def _record(
     cases = []
     for index, (person, screening) in enumerate(zip(arrival.people, screenings, strict=True)):
         case = ReturnCase(
-            id=str(uuid.uuid4()),
+            id=services.new_id(),
             person_id=person.id,
             arrival_id=arrival.id,
             arrived_at=arrival.arrived_at,
@@ -155,7 +154,7 @@ def _record(
     }
 
 
-def _person(data: PersonInput) -> ArrivingPerson:
+def _person(data: PersonInput, person_id: str) -> ArrivingPerson:
     documents: tuple[IdentityDocument, ...] = ()
     if data.document_number:
         documents = (IdentityDocument(data.document_type or "unknown", data.document_number),)
@@ -169,7 +168,7 @@ def _person(data: PersonInput) -> ArrivingPerson:
         biometric_ref=data.biometric_ref,
     )
     return ArrivingPerson(
-        id=str(uuid.uuid4()),
+        id=person_id,
         identity=identity,
         age_status=data.age_status,
         grounds=data.grounds,

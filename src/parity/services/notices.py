@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +49,7 @@ def give_notice(services: Services, command: GiveNotice) -> Mapping[str, Any]:
         now = services.clock.now()
         scheme_timeline(uow, scheme).check_can_give(command.kind, now)
         notice = SchemeNotice(
-            id=str(uuid.uuid4()),
+            id=services.new_id(),
             scheme_id=scheme.id,
             kind=command.kind,
             given_by=command.given_by,

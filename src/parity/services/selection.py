@@ -12,7 +12,6 @@ will need its places then.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -116,7 +115,7 @@ def propose_invitations(services: Services, command: ProposeInvitations) -> Mapp
             family["family_ref"] = pool.cases[family["application_id"]].family_ref
         explanation["not_considered"] = pool.not_considered
         proposal = SelectionProposal(
-            id=str(uuid.uuid4()),
+            id=services.new_id(),
             scheme=scheme_ref(scheme),
             method=result.method,
             inputs_hash=result.inputs_hash,

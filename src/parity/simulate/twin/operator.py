@@ -6,6 +6,8 @@ other refusal means the twin broke a rule, and is raised.
 
 from __future__ import annotations
 
+import random
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
@@ -43,6 +45,19 @@ class Chances:
 
     def pick(self, options: tuple[str, ...] | list[str]) -> str:
         return options[int(self.rng.integers(len(options)))]
+
+
+class SeededIds:
+    """Ids for the records the services create, drawn from the run's seed (`Services.new_id`). Random ids would make
+    a seed replay differently: a selection round ranks families of equal priority who applied on the same day by
+    case id, and the order they are invited in is the order the run draws their stage-2 outcomes in."""
+
+    def __init__(self, seed: int) -> None:
+        # A stream of its own, so that the number of ids the services take never shifts the twin's other draws.
+        self.random = random.Random(f"twin-ids:{seed}")  # noqa: S311 (reproducible ids, not secrets)
+
+    def __call__(self) -> str:
+        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
 
 
 class Operator:

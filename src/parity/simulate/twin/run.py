@@ -19,7 +19,7 @@ from parity.simulate.inputs import EngineInputs, resolve
 from parity.simulate.scenario import Period, Scenario, scheme_of
 from parity.simulate.synthetic import SyntheticPeople
 from parity.simulate.twin.admissions import AdmissionsLeg
-from parity.simulate.twin.operator import Chances, Operator
+from parity.simulate.twin.operator import Chances, Operator, SeededIds
 from parity.simulate.twin.returns import ReturnsLeg
 
 TWIN_SERIES = ("arrivals", "returns", "admissions")
@@ -54,7 +54,8 @@ def run_twin_on_inputs(
 ) -> TwinResult:
     """Replay one replication of resolved inputs, as the engines take them, under `scheme` (`scheme_in_force`).
 
-    The services' clock must be a `SettableClock`: the twin moves it day by day from the inputs' start.
+    The services' clock must be a `SettableClock`: the twin moves it day by day from the inputs' start. The records
+    it creates take their ids from `seed` too, so the same seed gives the same run, record ids included.
     """
     clock = services.clock
     if not isinstance(clock, SettableClock):
@@ -66,7 +67,12 @@ def run_twin_on_inputs(
     _check_empty(services, scheme.id)
     services.register(scheme)
     run = _TwinRun(services, clock, inputs, scheme, seed)
-    run.run(progress)
+    own_ids = services.new_id
+    services.new_id = SeededIds(seed)
+    try:
+        run.run(progress)
+    finally:
+        services.new_id = own_ids  # what the caller does next with these services takes its ids as before
     return run.result()
 
 
