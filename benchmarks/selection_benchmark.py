@@ -17,7 +17,7 @@ import platform
 import random
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from parity.scheme import load_scheme
 from parity.scheme.model import Priority, PriorityFactor
@@ -25,7 +25,7 @@ from parity.selection import Candidate, Member, Proposal, SelectionRequest, prop
 
 SEED = 20251105
 AS_OF = date(2026, 1, 5)
-WINDOW_OPENED = date(2025, 8, 7)
+WINDOW_OPENED_AT = datetime(2025, 8, 7, tzinfo=UTC)
 NATIONALITY_SHARES = {
     # brief §7: the Q1 2025 small-boat nationality mix
     "ERI": 20,
@@ -50,12 +50,13 @@ FACTOR_RATES = {
     PriorityFactor.EXPLOITATION_RISK: 0.20,
 }
 ILLUSTRATIVE_NATIONALITY_LIMIT = 150
+SECONDS_PER_DAY = 24 * 60 * 60
 
 
 def synthetic_candidates(count: int, rng: random.Random) -> tuple[Candidate, ...]:
     nationalities, shares = zip(*NATIONALITY_SHARES.items(), strict=True)
     sizes, size_shares = zip(*FAMILY_SIZE_SHARES.items(), strict=True)
-    days_open = (AS_OF - WINDOW_OPENED).days
+    days_open = (AS_OF - WINDOW_OPENED_AT.date()).days
     candidates = []
     for number in range(count):
         nationality = rng.choices(nationalities, shares)[0]
@@ -65,8 +66,13 @@ def synthetic_candidates(count: int, rng: random.Random) -> tuple[Candidate, ...
             members.append(Member(rng.randint(18, 55) if rng.random() < 0.7 else rng.randint(0, 17), nationality))
         members.extend(Member(rng.randint(0, 17), nationality) for _ in range(size - len(members)))
         factors = frozenset(factor for factor, rate in FACTOR_RATES.items() if rng.random() < rate)
-        waiting_since = WINDOW_OPENED + timedelta(days=rng.randint(0, days_open))
-        candidates.append(Candidate(f"EOI-{number:05d}", tuple(members), "2025-pilot", factors, waiting_since))
+        # Any second of the days the window has been open; the instant breaks ties between equal scores.
+        submitted_at = WINDOW_OPENED_AT + timedelta(seconds=rng.randrange((days_open + 1) * SECONDS_PER_DAY))
+        # Its UTC date stands for the scheme's local date: the synthetic instance needs no time zone.
+        waiting_since = submitted_at.date()
+        candidates.append(
+            Candidate(f"EOI-{number:05d}", tuple(members), "2025-pilot", factors, waiting_since, submitted_at)
+        )
     return tuple(candidates)
 
 

@@ -6,7 +6,8 @@ waiting 0.1 a week. With no returns yet the ledger allows the tolerance, 25 peop
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,7 @@ def test_the_stored_inputs_reproduce_the_hash(
             c["window_id"],
             frozenset(PriorityFactor(factor) for factor in c["factors"]),
             date.fromisoformat(c["waiting_since"]),
+            datetime.fromisoformat(c["submitted_at"]),
         )
         for c in stored["candidates"]
     )
@@ -263,6 +265,30 @@ def test_a_proposal_whose_waiting_list_changed_is_refused_as_stale(
     message = str(refused.value)
     assert f"no longer waiting or eligible: {withdrawn}" in message
     assert f"newly waiting: {newcomer}" in message
+    assert versions(services, round_of_three) == before
+
+
+def test_a_proposal_made_before_submission_times_were_recorded_is_refused_as_stale(
+    services: Services, round_of_three: dict[str, str]
+) -> None:
+    """A proposal stored before ties went to the earlier submission must be made again, not approved on old ranks."""
+    made_now = propose(services, places=5)
+    with services.uow() as uow:
+        stored = uow.proposals.get(made_now["proposal_id"])
+        earlier_inputs = {
+            **stored.inputs,
+            "candidates": [
+                {field: value for field, value in candidate.items() if field != "submitted_at"}
+                for candidate in stored.inputs["candidates"]
+            ],
+        }
+        uow.proposals.add(replace(stored, id="made-earlier", inputs=earlier_inputs, inputs_hash="0" * 64))
+        uow.commit()
+    before = versions(services, round_of_three)
+
+    with pytest.raises(StaleProposal, match="earlier version of the selection, which did not record submitted_at"):
+        approve(services, "made-earlier")
+
     assert versions(services, round_of_three) == before
 
 

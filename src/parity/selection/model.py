@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from parity.scheme.model import Priority, PriorityFactor, Scheme
@@ -26,13 +26,19 @@ class Member:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One family application waiting for an invitation; the first member is the main applicant."""
+    """One family application waiting for an invitation; the first member is the main applicant.
+
+    `submitted_at` is when the expression of interest was submitted (timezone-aware): equal scores are ranked by
+    it, first come first served (brief §10 rule 14). `waiting_since` is its date where the scheme is; whole weeks
+    waited are counted from it.
+    """
 
     application_id: str
     members: tuple[Member, ...]
     window_id: str
     factors: frozenset[PriorityFactor]
     waiting_since: date
+    submitted_at: datetime
 
     @property
     def main_applicant(self) -> Member:
@@ -49,6 +55,8 @@ class Candidate:
             "window_id": self.window_id,
             "factors": sorted(factor.value for factor in self.factors),
             "waiting_since": self.waiting_since.isoformat(),
+            # In UTC, so one instant hashes the same whatever offset the caller gave it in.
+            "submitted_at": self.submitted_at.astimezone(UTC).isoformat(),
         }
 
 

@@ -11,14 +11,18 @@ fills it (priority = size x score, maximised once as many places as possible are
 scores instead would make four single people worth four times one family of four and bias every round against
 large families.
 
-Ties are broken by earlier `waiting_since`, then by application id, so the ranking is a total order and does not
-depend on the order candidates were given in.
+Equal scores are ranked first come, first served, as a queue (brief §10 rule 14): the earlier `submitted_at`
+instant first, so families who applied on the same day are not ordered by their random application ids. The
+application id breaks what is left (a batch submitted at one instant), so the ranking is a total order and does
+not depend on the order candidates were given in. `waiting_since` needs no place in the key: it is the date of
+`submitted_at` in the scheme's time zone, which is never later for an earlier instant (validation refuses a
+`waiting_since` that cannot be that date).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from parity.domain.messages import Message
 from parity.scheme.model import Priority, PriorityFactor
@@ -52,8 +56,8 @@ class ScoredFamily:
         """What choosing this family adds to the objective: its score for each place it fills."""
         return self.size * self.score
 
-    def rank_key(self) -> tuple[float, date, str]:
-        return (-self.score, self.candidate.waiting_since, self.candidate.application_id)
+    def rank_key(self) -> tuple[float, datetime, str]:
+        return (-self.score, self.candidate.submitted_at, self.candidate.application_id)
 
 
 def whole_weeks_waited(waiting_since: date, as_of: date) -> int:
@@ -78,7 +82,7 @@ def score_family(candidate: Candidate, priority: Priority, as_of: date) -> Score
 
 
 def rank_families(candidates: tuple[Candidate, ...], priority: Priority, as_of: date) -> tuple[ScoredFamily, ...]:
-    """Every candidate scored, best first; ties go to the longer wait, then the smaller application id."""
+    """Every candidate scored, best first; ties go to the earlier submission, then the smaller application id."""
     scored = (score_family(candidate, priority, as_of) for candidate in candidates)
     return tuple(sorted(scored, key=ScoredFamily.rank_key))
 

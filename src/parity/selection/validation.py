@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import UTC
 
 from parity.scheme.model import PriorityFactor
 from parity.selection.model import Candidate, SelectionRequest
 
 # How many application ids a message quotes before it stops listing them.
 EXAMPLES_QUOTED = 3
+# UTC offsets run from -12 to +14 hours, so a local date is at most a day from the UTC date of the same instant.
+MOST_DAYS_FROM_UTC_DATE = 1
 
 
 class SelectionInputError(ValueError):
@@ -138,9 +141,32 @@ def _candidate_problems(candidate: Candidate, request: SelectionRequest) -> list
         problems.append(
             (f"{where}.waiting_since", f"{candidate.waiting_since} is after the round's date {request.as_of}")
         )
+    problems.extend(_submission_problems(candidate, where))
     if PriorityFactor.WAITING_WEEK in candidate.factors:
         problems.append((f"{where}.factors", "waiting_week is counted from waiting_since; do not list it as a factor"))
     return problems
+
+
+def _submission_problems(candidate: Candidate, where: str) -> list[tuple[str, str]]:
+    """`submitted_at` ranks equal scores, so it must be an instant; `waiting_since` must be its local date."""
+    submitted_at = candidate.submitted_at
+    if submitted_at.utcoffset() is None:
+        return [
+            (
+                f"{where}.submitted_at",
+                f"must be timezone-aware (got {submitted_at.isoformat()} with no offset); give it in UTC",
+            )
+        ]
+    utc_date = submitted_at.astimezone(UTC).date()
+    if abs((candidate.waiting_since - utc_date).days) > MOST_DAYS_FROM_UTC_DATE:
+        return [
+            (
+                f"{where}.waiting_since",
+                f"{candidate.waiting_since} cannot be the local date of submitted_at {submitted_at.isoformat()}; "
+                "it is the date the expression of interest was submitted, where the scheme is",
+            )
+        ]
+    return []
 
 
 def _quote(application_ids: list[str]) -> str:

@@ -171,14 +171,7 @@ def approve_proposal(services: Services, command: ApproveProposal) -> Mapping[st
             scheme, pool.candidates, proposal.places, proposal.as_of, proposal.window_id
         )
         if request.inputs_hash() != proposal.inputs_hash:
-            raise StaleProposal(
-                Message(
-                    "the waiting list has changed since proposal %(proposal)s was made (%(changes)s): "
-                    "make a new proposal",
-                    proposal=proposal.id,
-                    changes=_changes(proposal.inputs, request.to_dict()),
-                )
-            )
+            raise _stale(proposal, request.to_dict())
         pool.refuse_split_families(amendment)
         now = services.clock.now()
         approval = proposal.approve(command.actor, now, amendment)
@@ -330,6 +323,7 @@ def _candidate(scheme: Scheme, case: AdmissionCase, as_of: date) -> Candidate:
         window_id=case.window_id,
         factors=case.priority_factors(),
         waiting_since=_local_date(scheme, case.submitted_at),
+        submitted_at=case.submitted_at,
     )
 
 
@@ -435,6 +429,36 @@ def _nobody_waiting(window_id: str | None, barred: int) -> Message:
 
 def _local_date(scheme: Scheme, at: datetime) -> date:
     return ClockRules(scheme.timezone, scheme.calendars).local_date(at)
+
+
+def _stale(proposal: SelectionProposal, inputs_now: Mapping[str, Any]) -> StaleProposal:
+    """Why a proposal's inputs no longer match the store: an earlier version's inputs, or the waiting list changed."""
+    unrecorded = _unrecorded_fields(proposal.inputs, inputs_now)
+    if unrecorded:
+        # Every family would differ, so listing them as changed would hide the reason.
+        return StaleProposal(
+            Message(
+                "proposal %(proposal)s was made by an earlier version of the selection, which did not record "
+                "%(fields)s for each family: make a new proposal",
+                proposal=proposal.id,
+                fields=", ".join(unrecorded),
+            )
+        )
+    return StaleProposal(
+        Message(
+            "the waiting list has changed since proposal %(proposal)s was made (%(changes)s): make a new proposal",
+            proposal=proposal.id,
+            changes=_changes(proposal.inputs, inputs_now),
+        )
+    )
+
+
+def _unrecorded_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Candidate fields the selection records now that the proposal's stored inputs lack (e.g. `submitted_at`)."""
+    if not before["candidates"]:
+        return []  # an empty waiting list records no fields, so it cannot tell what an earlier version lacked
+    recorded = {field for candidate in before["candidates"] for field in candidate}
+    return sorted({field for candidate in after["candidates"] for field in candidate} - recorded)
 
 
 def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Message:

@@ -1,18 +1,19 @@
 """Properties of every proposal, checked on small random rounds against a brute-force search of all selections."""
 
 from collections import Counter
-from datetime import date, timedelta
-from itertools import combinations
+from datetime import UTC, date, datetime, timedelta
+from itertools import combinations, pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parity.scheme import load_scheme
 from parity.scheme.model import PriorityFactor
-from parity.selection import Candidate, Member, SelectionRequest, propose
+from parity.selection import Candidate, Member, SelectionRequest, propose, rank_families
 
 PRIORITY = load_scheme("uk-fr-2025").admissions.priority
 AS_OF = date(2026, 1, 5)
+AS_OF_MIDNIGHT = datetime(2026, 1, 5, tzinfo=UTC)
 NATIONALITIES = ("ERI", "AFG", "VNM")
 RECORDED_FACTORS = (
     PriorityFactor.PRIOR_RESIDENCE_OR_VISIT,
@@ -27,8 +28,9 @@ def families(draw, application_id):
     others = draw(st.lists(st.tuples(st.integers(0, 40), st.sampled_from(NATIONALITIES)), max_size=3))
     members = (Member(draw(st.integers(18, 60)), nationality), *(Member(age, code) for age, code in others))
     factors = frozenset(draw(st.sets(st.sampled_from(RECORDED_FACTORS))))
-    since = AS_OF - timedelta(days=draw(st.integers(0, 60)))
-    return Candidate(application_id, members, "2025-pilot", factors, since)
+    # Whole hours, so families often apply on the same day and sometimes at the same instant.
+    submitted_at = AS_OF_MIDNIGHT - timedelta(days=draw(st.integers(0, 60))) + timedelta(hours=draw(st.integers(0, 3)))
+    return Candidate(application_id, members, "2025-pilot", factors, submitted_at.date(), submitted_at)
 
 
 @st.composite
@@ -124,3 +126,14 @@ def test_the_same_round_in_any_order_gives_the_same_proposal(request, rng, metho
     for stored in (first, second):
         del stored["solver"]["seconds"]  # wall time is the one value allowed to differ
     assert first == second
+
+
+@settings(max_examples=100, deadline=None)
+@given(rounds())
+def test_equal_scores_are_ranked_first_come_first_served_whatever_the_ids(request):
+    ranked = rank_families(request.candidates, request.priority, request.as_of)
+    for better, worse in pairwise(ranked):
+        assert better.score >= worse.score
+        if better.score == worse.score:
+            earlier = (better.candidate.submitted_at, better.candidate.application_id)
+            assert earlier < (worse.candidate.submitted_at, worse.candidate.application_id)

@@ -1,7 +1,9 @@
 """Hand-worked rounds with known optima, the explanations given, and the proposal as a stored value."""
 
 import json
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,10 +18,11 @@ AS_OF = date(2026, 1, 5)
 TOP = (PriorityFactor.FAMILY_LINK, PriorityFactor.EXPLOITATION_RISK)
 
 
-def family(application_id, size, nationality="VNM", factors=(), waited_weeks=0):
+def family(application_id, size, nationality="VNM", factors=(), *, waited_weeks=0, at=time(9)):
+    """Submitted `waited_weeks` before AS_OF at `at` UTC (the scheme's local time in winter)."""
     members = (Member(35, nationality), *(Member(10, nationality) for _ in range(size - 1)))
-    since = AS_OF - timedelta(weeks=waited_weeks)
-    return Candidate(application_id, members, "2025-pilot", frozenset(factors), since)
+    submitted_at = datetime.combine(AS_OF - timedelta(weeks=waited_weeks), at, tzinfo=UTC)
+    return Candidate(application_id, members, "2025-pilot", frozenset(factors), submitted_at.date(), submitted_at)
 
 
 def request(*candidates, places, priority=PRIORITY):
@@ -78,6 +81,22 @@ def test_families_ranked_below_the_cut_are_passed_over_for_lower_score():
     assert proposal.not_chosen_count == 3
 
 
+@pytest.mark.parametrize("method", ["mip", "greedy"])
+def test_of_two_equal_families_who_applied_the_same_day_the_first_to_apply_is_invited(method):
+    # Brief §10 rule 14: expressions of interest queue, first come first served. Two Eritrean adults who applied on
+    # Monday 3 November 2025 both score 4.0 (high grant-rate nationality) + 9 whole weeks x 0.1 = 4.9. Case ids are
+    # random UUIDs in the service; the earlier applicant has the larger one here, so ordering by id would invite the
+    # other.
+    first = family("e5a0c9d2-7f1b-4c36-9a8e-2b6f1d0c4e73", 1, "ERI", waited_weeks=9, at=time(8, 12))
+    second = family("1c9f3b7a-0d42-4e8b-b5a1-6f2e9c7d3a10", 1, "ERI", waited_weeks=9, at=time(16, 40))
+    assert first.waiting_since == second.waiting_since == date(2025, 11, 3)
+    proposal = propose(request(second, first, places=1), method)
+    [chosen] = proposal.chosen
+    [passed_over] = proposal.passed_over
+    assert (chosen.application_id, chosen.rank, chosen.score) == (first.application_id, 1, 4.9)
+    assert (passed_over.application_id, passed_over.rank, passed_over.score) == (second.application_id, 2, 4.9)
+
+
 def test_no_places_choose_nobody_and_say_why():
     proposal = propose(request(family("A", 1), places=0))
     assert proposal.chosen == ()
@@ -128,6 +147,13 @@ def test_the_inputs_hash_ignores_candidate_order_but_not_content():
     assert request(b, a, places=5).inputs_hash() == base
     assert request(a, b, places=4).inputs_hash() != base
     assert request(a, family("B", 3, waited_weeks=1), places=5).inputs_hash() != base
+    assert request(a, family("B", 3, at=time(10)), places=5).inputs_hash() != base
+
+
+def test_the_inputs_hash_records_the_submission_instant_whatever_its_offset():
+    a = family("A", 2, "ERI")
+    in_paris = replace(a, submitted_at=a.submitted_at.astimezone(ZoneInfo("Europe/Paris")))
+    assert request(in_paris, places=2).inputs_hash() == request(a, places=2).inputs_hash()
 
 
 @pytest.mark.parametrize("method", ["mip", "greedy"])

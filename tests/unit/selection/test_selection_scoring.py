@@ -1,7 +1,7 @@
 """Family scores under the real uk-fr-2025 weights, and the order families are ranked in."""
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from parity.scheme import load_scheme
 from parity.scheme.model import PriorityFactor
@@ -11,9 +11,11 @@ PRIORITY = load_scheme("uk-fr-2025").admissions.priority
 AS_OF = date(2026, 1, 5)
 
 
-def family(application_id, *nationalities, factors=(), waited_days=0):
+def family(application_id, *nationalities, factors=(), waited_days=0, at=time(9)):
+    """Submitted `waited_days` before AS_OF at `at` UTC (the scheme's local time in winter)."""
     members = tuple(Member(30 if index == 0 else 8, nationality) for index, nationality in enumerate(nationalities))
-    return Candidate(application_id, members, "2025-pilot", frozenset(factors), AS_OF - timedelta(days=waited_days))
+    submitted_at = datetime.combine(AS_OF - timedelta(days=waited_days), at, tzinfo=UTC)
+    return Candidate(application_id, members, "2025-pilot", frozenset(factors), submitted_at.date(), submitted_at)
 
 
 def points_by_factor(scored):
@@ -54,12 +56,14 @@ def test_a_grant_rate_factor_both_recorded_and_derived_counts_once():
     assert score_family(recorded, PRIORITY, AS_OF).score == 4.0
 
 
-def test_equal_scores_rank_the_longer_wait_first_then_the_smaller_application_id():
-    # 15 and 20 days are both 2 whole weeks, so the scores tie and the earlier waiting_since wins.
+def test_equal_scores_rank_the_earlier_submission_first_then_the_smaller_application_id():
+    # 15 and 20 days are both 2 whole weeks, so the scores tie and the longer wait wins.
     shorter, longer = family("A", "ERI", waited_days=15), family("B", "ERI", waited_days=20)
-    same_day_1, same_day_2 = family("D", "ERI", waited_days=20), family("C", "ERI", waited_days=20)
-    ranked = rank_families((shorter, same_day_1, longer, same_day_2), PRIORITY, AS_OF)
-    assert [scored.candidate.application_id for scored in ranked] == ["B", "C", "D", "A"]
+    # Same day: the earlier instant wins over the smaller id; at the same instant (a batch) the smaller id does.
+    morning, afternoon = family("Z", "ERI", waited_days=20, at=time(8)), family("E", "ERI", waited_days=20, at=time(15))
+    batch_1, batch_2 = family("D", "ERI", waited_days=20), family("C", "ERI", waited_days=20)
+    ranked = rank_families((shorter, afternoon, batch_1, longer, morning, batch_2), PRIORITY, AS_OF)
+    assert [scored.candidate.application_id for scored in ranked] == ["Z", "B", "C", "D", "E", "A"]
 
 
 def test_sums_equal_in_decimal_tie_despite_floating_point_noise():

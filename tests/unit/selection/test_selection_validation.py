@@ -1,6 +1,6 @@
 """Requests that must be refused before anything is proposed, each problem naming its field and application."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -14,9 +14,12 @@ AS_OF = date(2026, 1, 5)
 WINDOW = "2025-pilot"
 
 
-def family(application_id, *ages, window=WINDOW, factors=(), waiting_since=date(2025, 11, 1)):
+def family(application_id, *ages, window=WINDOW, factors=(), waiting_since=date(2025, 11, 1), submitted_at=None):
+    """Submitted at 09:00 UTC on `waiting_since` unless `submitted_at` says otherwise."""
     members = tuple(Member(age, "ERI") for age in ages)
-    return Candidate(application_id, members, window, frozenset(factors), waiting_since)
+    if submitted_at is None:
+        submitted_at = datetime.combine(waiting_since, time(9), tzinfo=UTC)
+    return Candidate(application_id, members, window, frozenset(factors), waiting_since, submitted_at)
 
 
 def request(*candidates, places=10, priority=PRIORITY, window_id=WINDOW, same_window_required=True):
@@ -103,6 +106,20 @@ def test_waiting_since_after_the_round_and_a_listed_waiting_factor_are_refused()
     problems = problems_of(request(future, listed))
     assert "after the round's date" in problems["candidates[F].waiting_since"]
     assert "counted from waiting_since" in problems["candidates[W].factors"]
+
+
+def test_a_submission_time_without_an_offset_is_refused_naming_the_field():
+    naive = family("N", 30, submitted_at=datetime(2025, 11, 1, 9))
+    assert "must be timezone-aware" in problems_of(request(naive))["candidates[N].submitted_at"]
+
+
+def test_waiting_since_must_be_the_local_date_of_the_submission():
+    # 23:30 UTC on 1 November is already 2 November in Paris (UTC+1): a local date a day on is accepted.
+    late_evening = datetime(2025, 11, 1, 23, 30, tzinfo=UTC)
+    validate_request(request(family("PARIS", 30, waiting_since=date(2025, 11, 2), submitted_at=late_evening)))
+    elsewhere = family("OFF", 30, waiting_since=date(2025, 11, 3), submitted_at=late_evening)
+    problems = problems_of(request(elsewhere))
+    assert "cannot be the local date of submitted_at" in problems["candidates[OFF].waiting_since"]
 
 
 def test_every_problem_is_reported_at_once_and_the_message_names_each_field():
