@@ -157,7 +157,8 @@ def retention_apply(
         else:
             console.print(
                 f"{cases} {period}: anonymised {outcome.people} arriving people, {outcome.admission_members} "
-                f"applicants, {outcome.identity_records} identity index entries."
+                f"applicants, {outcome.identity_records} identity index entries; cleared the free text of "
+                f"{outcome.action_payloads} action payloads and identity decisions."
             )
 
 

@@ -237,6 +237,9 @@ class AnonymisedCounts:
     people: int
     admission_members: int
     identity_records: int
+    # Free text replaced: payloads (of actions, decision proposals, their commands' results) and identity-decision
+    # reasons
+    action_payloads: int
 
 
 class PersonalDataStore(Protocol):

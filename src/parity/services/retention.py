@@ -34,6 +34,7 @@ class RetentionOutcome:
     people: int = 0  # rows anonymised; 0 on a dry run
     admission_members: int = 0
     identity_records: int = 0
+    action_payloads: int = 0  # payloads whose free text was replaced (see `parity.domain.retention`)
 
 
 def apply_retention(
@@ -72,7 +73,7 @@ def _apply(
     )
     if dry_run:
         return outcome
-    totals = {"people": 0, "admission_members": 0, "identity_records": 0}
+    totals = {"people": 0, "admission_members": 0, "identity_records": 0, "action_payloads": 0}
     run = uuid.uuid4()
     for start in range(0, len(due), batch):
         result = _anonymise(
@@ -87,6 +88,7 @@ def _apply(
         people=totals["people"],
         admission_members=totals["admission_members"],
         identity_records=totals["identity_records"],
+        action_payloads=totals["action_payloads"],
     )
 
 

@@ -6,19 +6,21 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
 from parity.domain.messages import Message
+from parity.protection import FieldCipher
 from parity.services.ports import ConcurrencyConflict, NotFound
 from parity.store import tables as t
+from parity.store.protected import DECISION_PROPOSALS, FREE_TEXT
 
 proposals = t.decision_proposals
 
 
-def _proposal(row: RowMapping) -> DecisionProposal:
+def _proposal(cipher: FieldCipher, row: RowMapping) -> DecisionProposal:
     return DecisionProposal(
         id=row["id"],
         case_type=CaseType(row["case_type"]),
         case_id=row["case_id"],
         action=row["action"],
-        payload=row["payload"],
+        payload=DECISION_PROPOSALS.open(cipher, row["payload"], row),
         case_version=row["case_version"],
         proposed_by=row["proposed_by"],
         proposed_at=row["proposed_at"],
@@ -29,8 +31,11 @@ def _proposal(row: RowMapping) -> DecisionProposal:
 
 
 class SqlDecisionProposalRepository:
-    def __init__(self, connection: Connection) -> None:
+    """A proposal's payload is the action's: its free text is encrypted (`parity.store.protected`)."""
+
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
+        self.cipher = cipher
 
     def add(self, proposal: DecisionProposal) -> None:
         self.connection.execute(
@@ -39,7 +44,12 @@ class SqlDecisionProposalRepository:
                 case_type=proposal.case_type.value,
                 case_id=proposal.case_id,
                 action=proposal.action,
-                payload=dict(proposal.payload),
+                payload=DECISION_PROPOSALS.seal(
+                    self.cipher,
+                    proposal.payload,
+                    FREE_TEXT[proposal.case_type.value].get(proposal.action, frozenset()),
+                    {"id": proposal.id},
+                ),
                 case_version=proposal.case_version,
                 proposed_by=proposal.proposed_by,
                 proposed_at=proposal.proposed_at,
@@ -53,7 +63,7 @@ class SqlDecisionProposalRepository:
         row = self.connection.execute(select(proposals).where(proposals.c.id == proposal_id)).mappings().first()
         if row is None:
             raise NotFound(Message("no decision proposal %(proposal)s", proposal=proposal_id))
-        return _proposal(row)
+        return _proposal(self.cipher, row)
 
     def save(self, proposal: DecisionProposal) -> None:
         changed = self.connection.execute(
@@ -72,4 +82,4 @@ class SqlDecisionProposalRepository:
             query = query.where(proposals.c.status == status.value)
         if after is not None:
             query = query.where(proposals.c.id > after)
-        return [_proposal(row) for row in self.connection.execute(query).mappings()]
+        return [_proposal(self.cipher, row) for row in self.connection.execute(query).mappings()]

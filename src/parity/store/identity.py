@@ -19,7 +19,7 @@ from parity.identity.records import IdentityRecord
 from parity.protection import FieldCipher
 from parity.services.ports import ConcurrencyConflict, IndexedPerson, NotFound
 from parity.store import tables as t
-from parity.store.protected import IDENTITY_RECORDS
+from parity.store.protected import IDENTITY_FLAGS, IDENTITY_RECORDS
 
 # Rows fetched at a time when the whole index is read to warm the matcher.
 _WARM_BATCH = 10_000
@@ -103,7 +103,8 @@ def _flag_row(flag: IdentityFlag) -> dict[str, Any]:
     return {"id": flag.id, **flag.evidence()}
 
 
-def _flag(row: RowMapping) -> IdentityFlag:
+def _flag(cipher: FieldCipher, stored: RowMapping) -> IdentityFlag:
+    row = IDENTITY_FLAGS.open(cipher, stored)
     decision = None
     if row["status"] != FlagStatus.PENDING.value:
         decision = FlagDecision(
@@ -206,7 +207,7 @@ class SqlIdentityRepository:
         found = row.first()
         if found is None:
             raise NotFound(Message("no identity flag %(flag)s", flag=flag_id))
-        return _flag(found)
+        return _flag(self.cipher, found)
 
     def save_decision(self, flag: IdentityFlag) -> None:
         """Store a flag's decision, unless someone decided it first."""
@@ -220,7 +221,9 @@ class SqlIdentityRepository:
                 status=flag.status.value,
                 decided_by=decision.actor,
                 decided_at=decision.decided_at,
-                decision_reason=decision.reason,
+                decision_reason=IDENTITY_FLAGS.seal(self.cipher, {"id": flag.id, "decision_reason": decision.reason})[
+                    "decision_reason"
+                ],
                 decision_command_id=decision.command_id,
             )
         )
@@ -250,7 +253,7 @@ class SqlIdentityRepository:
             .order_by(flags.c.raised_at, flags.c.match_weight.desc(), flags.c.id)
             .limit(limit)
         )
-        return [_flag(row) for row in self.connection.execute(query).mappings()]
+        return [_flag(self.cipher, row) for row in self.connection.execute(query).mappings()]
 
     def flags_for_case(self, case_id: str) -> list[IdentityFlag]:
         flags, records = t.identity_flags, t.identity_records
@@ -260,4 +263,4 @@ class SqlIdentityRepository:
             .where(records.c.case_id == case_id)
             .order_by(flags.c.raised_at, flags.c.match_weight.desc(), flags.c.id)
         )
-        return [_flag(row) for row in self.connection.execute(query).mappings()]
+        return [_flag(self.cipher, row) for row in self.connection.execute(query).mappings()]

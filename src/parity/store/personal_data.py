@@ -3,24 +3,80 @@ the active key, lookups by blind index, and anonymisation of closed cases' peopl
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, Text, and_, cast, func, or_, select, true, update
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.identity_links import RecordSource
 from parity.domain.returns import ReturnStatus
 from parity.protection import FieldCipher
+from parity.protection.cipher import key_of
 from parity.services.ports import AnonymisedCounts, ClosedCase, HeldRecord, IndexedPerson
 from parity.store import tables as t
 from parity.store.identity import anonymise_records, indexed_person
-from parity.store.protected import ADMISSION_MEMBERS, IDENTITY_RECORDS, PEOPLE, PROTECTED_TABLES, ProtectedTable
+from parity.store.protected import (
+    ADMISSION_ACTIONS,
+    ADMISSION_FREE_TEXT,
+    ADMISSION_MEMBERS,
+    DECISION_PROPOSALS,
+    FREE_TEXT,
+    IDENTITY_FLAGS,
+    IDENTITY_RECORDS,
+    PEOPLE,
+    PROPOSAL_RESULTS,
+    PROTECTED_TABLES,
+    REMOVED,
+    RETURN_ACTIONS,
+    RETURN_FREE_TEXT,
+    SEALED,
+    ProtectedPayloads,
+    ProtectedTable,
+    proposal_free_text,
+)
 
 # Bound parameters per IN (...) query, under the SQLite and PostgreSQL limits.
 _IN_BATCH = 500
 _BLIND_INDEXES = ("name_index", "document_index")
+# Rows fetched at a time when payloads are scanned.
+_STREAM_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class _PayloadSource:
+    """Where stored payloads are: which rows hold one, its free-text fields, and how it sits in its column."""
+
+    payloads: ProtectedPayloads
+    holds: ColumnElement[bool]
+    free_text: Callable[[RowMapping], frozenset[str] | None]  # None: the row holds no payload after all
+    payload: Callable[[Any], Mapping[str, Any]] = lambda stored: stored
+    put: Callable[[Any, dict[str, Any]], Any] = lambda stored, payload: payload  # noqa: ARG005
+
+
+_commands = t.processed_commands
+_PAYLOAD_SOURCES = (
+    _PayloadSource(RETURN_ACTIONS, true(), lambda row: RETURN_FREE_TEXT.get(row["kind"], frozenset())),
+    _PayloadSource(ADMISSION_ACTIONS, true(), lambda row: ADMISSION_FREE_TEXT.get(row["kind"], frozenset())),
+    _PayloadSource(DECISION_PROPOSALS, true(), lambda row: FREE_TEXT[row["case_type"]].get(row["action"], frozenset())),
+    # The commands of `parity.services.decisions`, whose results repeat a proposal's payload.
+    _PayloadSource(
+        PROPOSAL_RESULTS,
+        # By exact name: a LIKE would also take `select:propose`, whose results hold no payload.
+        _commands.c.name.in_(
+            [f"{case_type}:{verb}" for case_type in FREE_TEXT for verb in ("propose", "approve", "reject")]
+        ),
+        lambda row: proposal_free_text(row["result"]),
+        payload=lambda result: result["payload"],
+        put=lambda result, payload: {**result, "payload": payload},
+    ),
+)
+
+
+def _text(source: _PayloadSource) -> ColumnElement[str]:
+    return cast(source.payloads.table.c[source.payloads.column], Text)
 
 
 def _chunks(ids: Collection[str]) -> Iterator[list[str]]:
@@ -45,14 +101,24 @@ class SqlPersonalData:
                 query = select(key_id, func.count()).where(stored.is_not(None)).group_by(key_id)
                 for found, count in self.connection.execute(query):
                     usage[found] = usage.get(found, 0) + count
+        for source in _PAYLOAD_SOURCES:
+            for _, payload in self._payloads(source, _text(source).like(f'%"{SEALED}": "%')):
+                if payload.get(SEALED) is not None:
+                    usage[key_of(payload[SEALED])] = usage.get(key_of(payload[SEALED]), 0) + 1
         return usage
 
     def rows_to_reencrypt(self) -> int:
-        return sum(
+        columns = sum(
             self.connection.execute(
                 select(func.count()).select_from(protected.table).where(self._stale(protected))
             ).scalar_one()
             for protected in PROTECTED_TABLES
+        )
+        return columns + sum(
+            self.connection.execute(
+                select(func.count()).select_from(source.payloads.table).where(self._stale_payloads(source))
+            ).scalar_one()
+            for source in _PAYLOAD_SOURCES
         )
 
     def reencrypt(self, limit: int) -> int:
@@ -72,7 +138,44 @@ class SqlPersonalData:
                 }
                 self.connection.execute(update(protected.table).where(key == row_id).values(values))
                 done += 1
+        for source in _PAYLOAD_SOURCES:
+            if done >= limit:
+                break
+            for row, payload in list(self._payloads(source, self._stale_payloads(source), limit - done)):
+                free_text = source.free_text(row)
+                resealed = source.payloads.reseal(self.cipher, payload, free_text or frozenset(), row)
+                self._put(source, row, source.put(row[source.payloads.column], resealed))
+                done += 1
         return done
+
+    def _stale_payloads(self, source: _PayloadSource) -> ColumnElement[bool]:
+        """Payloads with free text under a key other than the active one, or written in clear before encryption.
+
+        Matched on the JSON text: every payload written since has the sealed key, null or a ciphertext, and one
+        payload's free text is always encrypted under one key (`parity.store.protected`)."""
+        stored = _text(source)
+        return and_(
+            source.holds,
+            stored.not_like(f'%"{SEALED}": null%'),
+            stored.not_like(f'%"{SEALED}": "{self.cipher.active_key}:%'),
+        )
+
+    def _payloads(
+        self, source: _PayloadSource, condition: ColumnElement[bool], limit: int | None = None
+    ) -> Iterator[tuple[RowMapping, Mapping[str, Any]]]:
+        """The rows matching `condition` that hold a payload, in key order, each with its payload as stored; streamed,
+        so a caller that updates them reads them all first."""
+        table = source.payloads.table
+        query = select(table).where(source.holds, condition).order_by(*(table.c[k] for k in source.payloads.keys))
+        rows = self.connection.execute(query.limit(limit), execution_options={"yield_per": _STREAM_BATCH})
+        for row in rows.mappings():
+            if source.free_text(row) is not None:
+                yield row, source.payload(row[source.payloads.column])
+
+    def _put(self, source: _PayloadSource, row: RowMapping, stored: Any) -> None:
+        table = source.payloads.table
+        key = and_(*(table.c[k] == row[k] for k in source.payloads.keys))
+        self.connection.execute(update(table).where(key).values({source.payloads.column: stored}))
 
     def _stale(self, protected: ProtectedTable) -> ColumnElement[bool]:
         """Rows holding at least one value under a key other than the active one."""
@@ -200,7 +303,49 @@ class SqlPersonalData:
         people = self._clear(PEOPLE, person_ids, at)
         members = self._clear(ADMISSION_MEMBERS, member_ids, at)
         records = anonymise_records(self.connection, [*person_ids, *member_ids])
-        return AnonymisedCounts(people, members, records)
+        payloads = self._erase_free_text({*return_case_ids, *admission_case_ids})
+        reasons = self._erase_decision_reasons([*person_ids, *member_ids])
+        return AnonymisedCounts(people, members, records, payloads + reasons)
+
+    def _erase_decision_reasons(self, record_ids: Collection[str]) -> int:
+        """Replace the reasons given for identity decisions on flags naming these records (either side): the
+        reason may name either person. The decision itself stays."""
+        flags = t.identity_flags
+        erased = 0
+        for flag_id in self.flag_ids_involving(record_ids):
+            row = self.connection.execute(select(flags.c.id, flags.c.decision_reason).where(flags.c.id == flag_id))
+            if IDENTITY_FLAGS.open(self.cipher, row.mappings().one())["decision_reason"] in (None, REMOVED):
+                continue
+            removed = IDENTITY_FLAGS.seal(self.cipher, {"id": flag_id, "decision_reason": REMOVED})
+            self.connection.execute(
+                update(flags).where(flags.c.id == flag_id).values(decision_reason=removed["decision_reason"])
+            )
+            erased += 1
+        return erased
+
+    def _erase_free_text(self, case_ids: set[str]) -> int:
+        """Replace the free text of these cases' action payloads, proposals and proposal results; how many."""
+        erased = 0
+        for source in _PAYLOAD_SOURCES:
+            table = source.payloads.table
+            if "case_id" in table.c:
+                found = (
+                    row_payload
+                    for chunk in _chunks(case_ids)
+                    for row_payload in self._payloads(source, table.c.case_id.in_(chunk))
+                )
+            else:  # proposal results name their case inside the JSON
+                found = (
+                    (row, payload)
+                    for row, payload in self._payloads(source, true())
+                    if row[source.payloads.column].get("case_id") in case_ids
+                )
+            for row, payload in list(found):
+                cleared = source.payloads.erase(self.cipher, payload, source.free_text(row) or frozenset(), row)
+                if cleared is not None:
+                    self._put(source, row, source.put(row[source.payloads.column], cleared))
+                    erased += 1
+        return erased
 
     def _ids(self, wanted: ColumnElement[str], by: ColumnElement[str], values: Collection[str]) -> list[str]:
         found: list[str] = []

@@ -8,6 +8,9 @@ Encrypted (AES-GCM, bound to table, column and row; see `parity.protection.ciphe
   holds no contact details yet: any added must be listed here);
 - `identity_records`: given names, family name, date of birth, document number, biometric reference.
 
+Also the free text of action payloads (`RETURN_FREE_TEXT`, `ADMISSION_FREE_TEXT` below), in the case action tables,
+decision proposals and their command results.
+
 Kept in clear, because queries and statistics need them and on their own they do not identify anyone: nationality,
 sex, age status, grounds, family group, exclusions. A missing value (no date of birth recorded) is stored as NULL,
 not encrypted, so the fact that one is missing is visible. `people` and `admission_members` also carry two blind
@@ -94,7 +97,10 @@ IDENTITY_RECORDS = ProtectedTable(
 )
 # A TOTP secret is a credential: whoever reads it can pass the second factor.
 USERS = ProtectedTable(t.users, "id", {"totp_secret": TEXT})
-PROTECTED_TABLES = (PEOPLE, ADMISSION_MEMBERS, IDENTITY_RECORDS, USERS)
+# Why an officer judged two records the same person or not: free text, which often names them (it is also in the
+# `decide_identity_match` action's payload, encrypted there as free text).
+IDENTITY_FLAGS = ProtectedTable(t.identity_flags, "id", {"decision_reason": TEXT})
+PROTECTED_TABLES = (PEOPLE, ADMISSION_MEMBERS, IDENTITY_RECORDS, USERS, IDENTITY_FLAGS)
 
 
 def blind_indexes(cipher: FieldCipher, identity: IdentityClaim) -> dict[str, str | None]:
@@ -104,3 +110,105 @@ def blind_indexes(cipher: FieldCipher, identity: IdentityClaim) -> dict[str, str
         "document_index": cipher.document_index(document) if document else None,
         "name_index": cipher.name_index(identity.family_name, identity.date_of_birth),
     }
+
+
+# --- Free text in action payloads
+#
+# A payload mixes coded values (ids, dates, enums, amounts, a refusal reason from the scheme's list) that guards,
+# the ledger and statistics read, with free text typed by a person, which often names people. The free text of each
+# action kind is listed here, and only here; everything else in a payload stays in clear.
+RETURN_FREE_TEXT: Mapping[str, frozenset[str]] = {
+    "extend_reply": frozenset({"reason"}),  # why the readmitting state asked for more time, as the officer put it
+    "release_to_asylum_route": frozenset({"reason"}),  # the caseworker's account of why the person was released
+    # What the claim, appeal, order or NRM decision says (evidence), and the court's or tribunal's reference for the
+    # person's claim (reference); kind, state, decided_on and until are coded and decide transfer blockers.
+    "record_legal_event": frozenset({"evidence", "reference"}),
+    "flag_recrossing": frozenset({"evidence"}),  # how the earlier crossing was established; previous_case_id is an id
+    "decide_identity_match": frozenset({"reason"}),  # why the officer judged two records the same person, or not
+    # Not listed: `refuse` (its reason must be one of the scheme's refusal reasons, counted in the committee report),
+    # `screen_ineligible` (reasons written by the eligibility rules), `schedule_transfer` (flight and cost, reported).
+}
+ADMISSION_FREE_TEXT: Mapping[str, frozenset[str]] = {
+    "refuse": frozenset({"reason"}),  # the decision maker's own words: no list of admission refusal reasons exists
+    "withdraw": frozenset({"reason"}),  # the family's reason for withdrawing, as recorded
+    "record_exclusion": frozenset({"evidence"}),  # the evidence of the exclusion; the exclusion itself is coded
+    "record_priority_factor": frozenset({"evidence"}),  # the evidence of the factor; the factor itself is coded
+    "decide_identity_match": frozenset({"reason"}),  # why the officer judged two records the same person, or not
+}
+FREE_TEXT: Mapping[str, Mapping[str, frozenset[str]]] = {"return": RETURN_FREE_TEXT, "admission": ADMISSION_FREE_TEXT}
+
+
+def proposal_free_text(result: Mapping[str, Any]) -> frozenset[str] | None:
+    """The free-text fields of the payload a command result repeats (a decision proposal's), or None if none."""
+    case_type, action = result.get("case_type"), result.get("action")
+    if not isinstance(case_type, str) or case_type not in FREE_TEXT or not isinstance(action, str):
+        return None
+    if not isinstance(result.get("payload"), dict):
+        return None
+    return FREE_TEXT[case_type].get(action, frozenset())
+
+
+# The key under which a stored payload keeps its free text: `<key id>:<base64url>` (the column format above), the
+# ciphertext of a JSON object of the free-text fields present, or null when there are none (or retention cleared
+# them). Every payload written since free text is encrypted has this key; a payload without it was written before
+# and holds its free text in clear (it is read as it is, and `parity keys rotate` encrypts it). A payload sent by a
+# client cannot forge the key: if it holds one, it is sealed with the free text and given back on reading.
+SEALED = "$sealed"
+# What retention leaves in place of free text: text, so that code reading a field still finds text, and clearly not
+# a caseworker's words. Not personal, so kept in clear.
+REMOVED = "[removed under retention]"
+
+
+@dataclass(frozen=True)
+class ProtectedPayloads:
+    """A JSON column holding action payloads; each sealed payload is bound to its row's key columns."""
+
+    table: Table
+    column: str
+    keys: tuple[str, ...]
+
+    def binding(self, row: Mapping[Any, Any]) -> str:
+        return f"{self.table.name}.{self.column}/{'#'.join(str(row[key]) for key in self.keys)}"
+
+    def seal(
+        self, cipher: FieldCipher, payload: Mapping[str, Any], free_text: frozenset[str], row: Mapping[Any, Any]
+    ) -> dict[str, Any]:
+        """`payload` with its free-text fields (`free_text`, and any field named like the sealed one) encrypted."""
+        text = {name: value for name, value in payload.items() if name in free_text or name == SEALED}
+        sealed = {name: value for name, value in payload.items() if name not in text}
+        sealed[SEALED] = cipher.encrypt(JSON.encode(text), self.binding(row)) if text else None
+        return sealed
+
+    def open(self, cipher: FieldCipher, stored: Mapping[str, Any], row: Mapping[Any, Any]) -> dict[str, Any]:
+        """A stored payload as it was given, free text decrypted (a payload from before encryption is as stored)."""
+        opened = {name: value for name, value in stored.items() if name != SEALED}
+        if stored.get(SEALED) is not None:
+            opened.update(JSON.decode(cipher.decrypt(stored[SEALED], self.binding(row))))
+        return opened
+
+    def reseal(
+        self, cipher: FieldCipher, stored: Mapping[str, Any], free_text: frozenset[str], row: Mapping[Any, Any]
+    ) -> dict[str, Any]:
+        """The payload with its free text under the active key: encrypted if it was written in clear."""
+        if SEALED not in stored:
+            return self.seal(cipher, stored, free_text, row)
+        if stored[SEALED] is None:
+            return dict(stored)
+        return {**stored, SEALED: cipher.reencrypt(stored[SEALED], self.binding(row))}
+
+    def erase(
+        self, cipher: FieldCipher, stored: Mapping[str, Any], free_text: frozenset[str], row: Mapping[Any, Any]
+    ) -> dict[str, Any] | None:
+        """The payload with its free text replaced by `REMOVED` (retention); None if it holds no free text."""
+        opened = self.open(cipher, stored, row)
+        erased = [name for name, value in opened.items() if (name in free_text or name == SEALED) and value != REMOVED]
+        if not erased:
+            return None
+        return {**opened, **dict.fromkeys(erased, REMOVED), SEALED: None}
+
+
+RETURN_ACTIONS = ProtectedPayloads(t.return_actions, "payload", ("case_id", "seq"))
+ADMISSION_ACTIONS = ProtectedPayloads(t.admission_actions, "payload", ("case_id", "seq"))
+DECISION_PROPOSALS = ProtectedPayloads(t.decision_proposals, "payload", ("id",))
+# A decision proposal's command result repeats its payload (`result.payload`), for replaying the command.
+PROPOSAL_RESULTS = ProtectedPayloads(t.processed_commands, "result", ("command_id",))

@@ -21,7 +21,18 @@ from parity.protection import FieldCipher
 from parity.scheme.model import AdmissionExclusion, ReturnGround, Scheme
 from parity.services.ports import ConcurrencyConflict, NotFound, StoredCommand
 from parity.store import tables as t
-from parity.store.protected import ADMISSION_MEMBERS, PEOPLE, blind_indexes
+from parity.store.protected import (
+    ADMISSION_ACTIONS,
+    ADMISSION_FREE_TEXT,
+    ADMISSION_MEMBERS,
+    PEOPLE,
+    PROPOSAL_RESULTS,
+    RETURN_ACTIONS,
+    RETURN_FREE_TEXT,
+    ProtectedPayloads,
+    blind_indexes,
+    proposal_free_text,
+)
 
 
 def _documents_json(identity: IdentityClaim) -> list[dict[str, Any]]:
@@ -58,9 +69,13 @@ def _identity(row: Mapping[str, Any]) -> IdentityClaim:
     )
 
 
-def _action_rows(case_id: str, actions: Sequence[Action], first_seq: int) -> list[dict[str, Any]]:
-    return [
-        {
+def _action_rows(
+    history: _CaseHistory, case_id: str, actions: Sequence[Action], first_seq: int
+) -> list[dict[str, Any]]:
+    """The rows of a case's actions, their payloads' free text encrypted."""
+    rows = []
+    for offset, a in enumerate(actions):
+        row = {
             "case_id": case_id,
             "seq": first_seq + offset,
             "kind": a.kind,
@@ -69,14 +84,15 @@ def _action_rows(case_id: str, actions: Sequence[Action], first_seq: int) -> lis
             "command_id": a.command_id,
             "scheme_id": a.scheme.id,
             "scheme_version": a.scheme.version,
-            "payload": dict(a.payload),
         }
-        for offset, a in enumerate(actions)
-    ]
+        free_text = history.free_text.get(a.kind, frozenset())
+        rows.append({**row, "payload": history.payloads.seal(history.cipher, a.payload, free_text, row)})
+    return rows
 
 
-def _load_actions(connection: Connection, table: Table, case_id: str) -> list[Action]:
-    rows = connection.execute(select(table).where(table.c.case_id == case_id).order_by(table.c.seq)).mappings()
+def _load_actions(history: _CaseHistory, case_id: str) -> list[Action]:
+    table = history.actions
+    rows = history.connection.execute(select(table).where(table.c.case_id == case_id).order_by(table.c.seq))
     return [
         Action(
             kind=r["kind"],
@@ -84,9 +100,9 @@ def _load_actions(connection: Connection, table: Table, case_id: str) -> list[Ac
             actor=r["actor"],
             command_id=r["command_id"],
             scheme=SchemeRef(r["scheme_id"], r["scheme_version"]),
-            payload=r["payload"],
+            payload=history.payloads.open(history.cipher, r["payload"], r),
         )
-        for r in rows
+        for r in rows.mappings()
     ]
 
 
@@ -95,15 +111,21 @@ class _CaseHistory:
     """Shared handling of an aggregate's row (status, version) and its append-only action table."""
 
     connection: Connection
+    cipher: FieldCipher
     cases: Table
-    actions: Table
+    payloads: ProtectedPayloads  # the action table, its free text encrypted
+    free_text: Mapping[str, frozenset[str]]
+
+    @property
+    def actions(self) -> Table:
+        return self.payloads.table
 
     def __post_init__(self) -> None:
         self.persisted: dict[str, int] = {}  # case id -> number of actions already stored
 
     def insert_actions(self, case_id: str, actions: Sequence[Action]) -> None:
         if actions:
-            self.connection.execute(insert(self.actions), _action_rows(case_id, actions, 0))
+            self.connection.execute(insert(self.actions), _action_rows(self, case_id, actions, 0))
         self.persisted[case_id] = len(actions)
 
     def loaded(self, case_id: str, actions: list[Action]) -> list[Action]:
@@ -122,7 +144,7 @@ class _CaseHistory:
             raise ConcurrencyConflict(f"case {case_id} was changed by someone else (expected version {version})")
         new = actions[stored:]
         if new:
-            self.connection.execute(insert(self.actions), _action_rows(case_id, new, stored))
+            self.connection.execute(insert(self.actions), _action_rows(self, case_id, new, stored))
         self.persisted[case_id] = len(actions)
         return version + 1
 
@@ -198,9 +220,9 @@ class SqlArrivalRepository:
 
 
 class SqlReturnCaseRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
-        self.history = _CaseHistory(connection, t.return_cases, t.return_actions)
+        self.history = _CaseHistory(connection, cipher, t.return_cases, RETURN_ACTIONS, RETURN_FREE_TEXT)
 
     def add(self, case: ReturnCase, scheme_id: str) -> None:
         self.add_many([case], scheme_id)
@@ -225,7 +247,7 @@ class SqlReturnCaseRepository:
                 for c in cases
             ],
         )
-        rows = [row for c in cases for row in _action_rows(c.id, c.actions, 0)]
+        rows = [row for c in cases for row in _action_rows(self.history, c.id, c.actions, 0)]
         if rows:
             self.connection.execute(insert(t.return_actions), rows)
         for c in cases:
@@ -235,7 +257,7 @@ class SqlReturnCaseRepository:
         row = self.connection.execute(select(t.return_cases).where(t.return_cases.c.id == case_id)).mappings().first()
         if row is None:
             raise NotFound(Message("no return case %(case)s", case=case_id))
-        actions = self.history.loaded(case_id, _load_actions(self.connection, t.return_actions, case_id))
+        actions = self.history.loaded(case_id, _load_actions(self.history, case_id))
         return ReturnCase(
             id=row["id"],
             person_id=row["person_id"],
@@ -274,7 +296,7 @@ class SqlAdmissionCaseRepository:
     def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
         self.cipher = cipher
-        self.history = _CaseHistory(connection, t.admission_cases, t.admission_actions)
+        self.history = _CaseHistory(connection, cipher, t.admission_cases, ADMISSION_ACTIONS, ADMISSION_FREE_TEXT)
 
     def add(self, case: AdmissionCase, scheme_id: str) -> None:
         self.connection.execute(
@@ -326,7 +348,7 @@ class SqlAdmissionCaseRepository:
             )
             for m in (ADMISSION_MEMBERS.open(self.cipher, row) for row in member_rows)
         )
-        actions = self.history.loaded(case_id, _load_actions(self.connection, t.admission_actions, case_id))
+        actions = self.history.loaded(case_id, _load_actions(self.history, case_id))
         return AdmissionCase(
             id=row["id"],
             family_ref=row["family_ref"],
@@ -399,23 +421,34 @@ class SqlLedgerRepository:
 
 
 class SqlCommandLog:
-    def __init__(self, connection: Connection) -> None:
+    """The result of a decision proposal's command repeats the proposal's payload: its free text is encrypted."""
+
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
+        self.cipher = cipher
 
     def get(self, command_id: str) -> StoredCommand | None:
         query = select(t.processed_commands).where(t.processed_commands.c.command_id == command_id)
         row = self.connection.execute(query).mappings().first()
         if row is None:
             return None
-        return StoredCommand(row["command_id"], row["name"], row["request_hash"], row["result"])
+        result = row["result"]
+        if proposal_free_text(result) is not None:
+            result = {**result, "payload": PROPOSAL_RESULTS.open(self.cipher, result["payload"], row)}
+        return StoredCommand(row["command_id"], row["name"], row["request_hash"], result)
 
     def add(self, command: StoredCommand, at: datetime) -> None:
+        result = dict(command.result)
+        free_text = proposal_free_text(result)
+        if free_text is not None:
+            row = {"command_id": command.command_id}
+            result["payload"] = PROPOSAL_RESULTS.seal(self.cipher, result["payload"], free_text, row)
         self.connection.execute(
             insert(t.processed_commands).values(
                 command_id=command.command_id,
                 name=command.name,
                 request_hash=command.request_hash,
-                result=dict(command.result),
+                result=result,
                 at=at,
             )
         )

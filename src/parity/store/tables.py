@@ -1,6 +1,7 @@
 """Database tables (SQLAlchemy Core). Portable types only, so the same schema runs on SQLite and PostgreSQL.
 
-Case histories are append-only: `return_actions` and `admission_actions` rows are inserted, never updated. The
+Case histories are append-only: `return_actions` and `admission_actions` rows are inserted, never updated, except
+for the encrypted free text of their payloads (re-encrypted by a key rotation, replaced under retention). The
 case rows keep a denormalised status for queries and a version for optimistic concurrency.
 """
 

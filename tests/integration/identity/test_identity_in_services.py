@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, select
 from tests.builders import record_boat
 
 from parity.domain.admissions import AdmissionStatus
@@ -15,11 +16,14 @@ from parity.domain.identity_links import FlagStatus
 from parity.domain.people import Sex
 from parity.domain.returns import ReturnStatus
 from parity.identity.live import SplinkIdentityResolver
+from parity.protection import FieldCipher
 from parity.scheme.model import AdmissionExclusion
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
 from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
 from parity.services.context import Services, SettableClock
 from parity.services.identity import DecideIdentityMatch, decide_identity_match, identity_flags
+from parity.store import tables as t
+from parity.store.protected import REMOVED
 
 HOSSEIN = {"given_names": "Hossein", "family_name": "Rezaei", "nationality": "IRN", "date_of_birth": date(1994, 3, 17)}
 
@@ -184,3 +188,33 @@ def test_the_index_survives_a_restart_and_warms_a_new_resolver(matching: Service
     restarted.identity = SplinkIdentityResolver(today=date(2026, 1, 1))
     [again] = arrive(restarted, "boat-2", HOSSEIN)
     assert len(again["identity_flags"]) == 1
+
+
+def test_the_reason_for_a_decision_is_ciphertext_at_rest_and_cleared_under_retention(
+    matching: Services, clock: SettableClock, engine: Engine, data_cipher: FieldCipher
+) -> None:
+    [first] = arrive(matching, "boat-1", HOSSEIN | {"biometric_ref": "FP-1"})
+    clock.current += timedelta(days=30)
+    [again] = arrive(matching, "boat-2", {**HOSSEIN, "given_names": "Hosein", "family_name": "Rezai"})
+    [flag_id] = again["identity_flags"]
+    decide(matching, flag_id, same_person=True)
+
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(t.identity_flags.c.decision_reason).where(t.identity_flags.c.id == flag_id)
+        ).scalar_one()
+    assert stored.startswith(f"{data_cipher.active_key}:")
+    assert "photographs" not in stored
+    [read] = identity_flags(matching, again["case_id"])
+    assert read.decision is not None
+    assert read.decision.reason == "photographs compared"
+
+    with matching.uow() as uow:  # the first case's people anonymised: the reason may name them
+        counts = uow.personal_data.anonymise([first["case_id"]], [], clock.now())
+        uow.commit()
+
+    [cleared] = identity_flags(matching, again["case_id"])
+    assert cleared.status is FlagStatus.SAME_PERSON  # the decision stays
+    assert cleared.decision is not None
+    assert cleared.decision.reason == REMOVED
+    assert counts.action_payloads == 1  # the reason; the first case's own actions hold no free text

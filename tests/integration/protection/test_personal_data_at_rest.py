@@ -141,3 +141,30 @@ def test_a_users_second_factor_secret_is_ciphertext_at_rest(services: Services, 
         user = uow.accounts.user_named("amira.k")
     assert user is not None
     assert user.totp_secret == created.totp_secret
+
+
+def test_migration_0008_refuses_a_database_holding_identity_decision_reasons_in_clear(tmp_path: Path) -> None:
+    engine = database(f"sqlite:///{tmp_path / 'old.db'}", migrate=False)
+    upgrade(engine, "0007")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "insert into identity_records (record_id, source, case_id, nationality, sex, indexed_at, sequence) "
+                "values (:record_id, 'arrival', :case_id, 'IRN', 'M', '2025-09-01 04:00:00', :sequence)"
+            ),
+            [{"record_id": f"r{n}", "case_id": f"c{n}", "sequence": n} for n in (1, 2)],
+        )
+        connection.execute(
+            text(
+                "insert into identity_flags (id, record_id, candidate_record_id, model_version, match_weight, "
+                "match_probability, basis, contributions, levels, raised_at, status, decision_reason) values "
+                "('f1', 'r2', 'r1', 'm1', 5.0, 0.9, 'model', '{}', '{}', '2025-09-01 04:00:00', 'same_person', "
+                "'Hossein Rezaei: same scar in both photographs')"
+            )
+        )
+
+    with pytest.raises(RuntimeError, match="identity_flags holds some"):
+        upgrade(engine)
+    with engine.connect() as connection:
+        assert "Rezaei" in connection.execute(text("select decision_reason from identity_flags")).scalar_one()
+    engine.dispose()

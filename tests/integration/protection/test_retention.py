@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from sqlalchemy import Engine, select
 from tests.builders import act, utc
 from tests.personal_data_support import UNACCOMPANIED_MINOR, YONAS, apply_as_family, arrive_people
@@ -13,6 +16,7 @@ from parity.services.context import Services, SettableClock
 from parity.services.reports import weekly_ledger
 from parity.services.retention import apply_retention
 from parity.store import tables
+from parity.store.protected import REMOVED
 
 
 def _history(services: Services, return_ids: list[str], admission_ids: list[str]) -> list[object]:
@@ -20,6 +24,13 @@ def _history(services: Services, return_ids: list[str], admission_ids: list[str]
         returns = [(c.status, c.version, c.actions) for c in map(uow.returns.get, return_ids)]
         admissions = [(c.status, c.version, c.actions, c.submitted_at) for c in map(uow.admissions.get, admission_ids)]
     return [*returns, *admissions]
+
+
+def _erase_withdrawal_reason(history: list[Any]) -> None:
+    actions = history[3][2]
+    [withdrawal] = [a for a in actions if a.kind == "withdraw"]
+    assert withdrawal.payload == {"reason": "moved away"}
+    actions[actions.index(withdrawal)] = replace(withdrawal, payload={"reason": REMOVED})
 
 
 def _ledger(services: Services) -> tuple[object, ...]:
@@ -44,6 +55,7 @@ def test_only_closed_cases_past_the_period_are_anonymised_and_the_ledger_adds_up
     act(services, returnee, "complete_transfer")  # returned 4 Sep 2025: closed three days after the others
     all_returns, all_admissions = [minor, returnee, waiting], [withdrawn, applying]
     history, ledger = _history(services, all_returns, all_admissions), _ledger(services)
+    _erase_withdrawal_reason(history)  # free text: retention replaces it, and nothing else in any history
 
     # 18 months (uk-fr-2025 [data] retention) after 1 Sep 2025 is 1 Mar 2027; after 4 Sep 2025, 4 Mar 2027.
     clock.current = utc(2027, 3, 1, 12)
@@ -56,7 +68,13 @@ def test_only_closed_cases_past_the_period_are_anonymised_and_the_ledger_adds_up
     assert (not_yet.return_cases, not_yet.admission_cases) == (0, 0)
     assert (dry.return_cases, dry.admission_cases, dry.people) == (1, 1, 0)
     assert (applied.return_cases, applied.admission_cases) == (1, 1)
-    assert (applied.people, applied.admission_members, applied.identity_records) == (1, 2, 3)
+    # 1 person, 2 members, 3 index entries; 1 payload: the withdrawal's reason
+    assert (applied.people, applied.admission_members, applied.identity_records, applied.action_payloads) == (
+        1,
+        2,
+        3,
+        1,
+    )
     assert applied.retention == "18 months"
     assert (again.return_cases, again.admission_cases, again.people) == (0, 0, 0)
     with services.uow() as uow:

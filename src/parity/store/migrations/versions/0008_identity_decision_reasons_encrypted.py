@@ -1,0 +1,41 @@
+"""identity decision reasons encrypted: `identity_flags.decision_reason` becomes an AES-GCM ciphertext
+
+Revision ID: 0008
+Revises: 0007
+
+The reason an officer gives for "same person / not the same person" is free text that often names people, so the
+store now encrypts it like the other personal data (`parity.store.protected.IDENTITY_FLAGS`). The column is text
+already; only its content changes. A migration holds no data keys, so it cannot encrypt reasons written before:
+as with migration 0005 (Parity has no production deployment yet), it refuses to run, changing nothing, if any
+decided flag holds a reason. Recreate the database (or export and re-import its data) instead.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    connection = op.get_bind()
+    held = connection.execute(sa.text("select 1 from identity_flags where decision_reason is not null limit 1"))
+    if held.first() is not None:
+        raise RuntimeError(
+            "migration 0008 encrypts identity decision reasons and assumes none is stored yet, but identity_flags "
+            "holds some: recreate the database (or export and re-import its data) and run the upgrade again"
+        )
+
+
+def downgrade() -> None:
+    connection = op.get_bind()
+    held = connection.execute(sa.text("select 1 from identity_flags where decision_reason is not null limit 1"))
+    if held.first() is not None:
+        raise RuntimeError(
+            "downgrading past 0008 would leave encrypted identity decision reasons that older code reads as text: "
+            "recreate the database instead"
+        )
