@@ -19,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from parity.api.validation import reason
 from parity.domain.errors import DomainError
-from parity.domain.messages import Message
+from parity.domain.messages import Message, joined
 from parity.services.audit import record_access
 from parity.services.context import Services
 from parity.services.ports import ConcurrencyConflict, NotFound
@@ -68,8 +69,9 @@ class ProblemError(Exception):
 
 
 class FieldProblem(BaseModel):
-    field: str
-    message: str
+    field: str = Field(description="Where: a body field (`people.0.sex`), or `query limit`, `header If-Match`")
+    message: str = Field(description="Why, in the reader's language (Accept-Language)")
+    type: str | None = Field(default=None, description="Why, for a program: Pydantic's error type, e.g. `missing`")
 
 
 class Problem(BaseModel):
@@ -190,11 +192,19 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [_field_problem(e) for e in error.errors()]
-        if any(e.get("type") == "json_invalid" for e in error.errors()):
-            detail = in_reader_language(request.headers.get("accept-language"), Message("the body is not valid JSON"))
+        # Each field's reason is a template filled with the rule's limits, never the value sent (which may be
+        # personal data); the audit keeps only the status and the code.
+        language = request.headers.get("accept-language")
+        fields = [_field_problem(e) for e in error.errors()]
+        problems = [
+            FieldProblem(field=field, message=_in_reader_language(language, why), type=kind)
+            for field, why, kind in fields
+        ]
+        if any(kind == "json_invalid" for _, _, kind in fields):
+            detail = in_reader_language(language, Message("the body is not valid JSON"))
             return await _refuse(request, 400, "malformed_json", detail, errors=problems)
-        detail = "; ".join(f"{p.field}: {p.message}" for p in problems) or "the request is not valid"
+        every = [Message("%(field)s: %(reason)s", field=field, reason=why) for field, why, _ in fields]
+        detail = in_reader_language(language, joined(every) if every else Message("the request is not valid"))
         return await _refuse(request, 422, "invalid_request", detail, errors=problems)
 
     @app.exception_handler(HTTPException)
@@ -247,7 +257,9 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return next((methods for pattern, methods in table if pattern.match(path)), [])
 
 
-def _field_problem(error: Mapping[str, Any]) -> FieldProblem:
+def _field_problem(error: Mapping[str, Any]) -> tuple[str, Message | str, str | None]:
+    """Where a validation error is (a body field by its path, `people.0.sex`; another part of the request named
+    first, `query limit`), why (`parity.api.validation`), and its Pydantic type."""
     location = [str(part) for part in error.get("loc", ())]
     if location and location[0] in {"body", "query", "path", "header"}:
         where = location[0]
@@ -255,4 +267,9 @@ def _field_problem(error: Mapping[str, Any]) -> FieldProblem:
         field = name if where == "body" else f"{where} {name}"
     else:
         field = ".".join(location) or "request"
-    return FieldProblem(field=field, message=str(error.get("msg", "invalid")))
+    kind = error.get("type")
+    return field, reason(error), None if kind is None else str(kind)
+
+
+def _in_reader_language(accept_language: str | None, why: Message | str) -> str:
+    return why if isinstance(why, str) else in_reader_language(accept_language, why)

@@ -413,7 +413,7 @@ class RankedFamily(BaseModel):
 
 
 class PassedOverFamily(RankedFamily):
-    reason: Literal["nationality_limit_reached", "lower_score", "did_not_fit_remaining_places"]
+    reason: Literal["nationality_limit_reached", "lower_score", "submitted_later", "did_not_fit_remaining_places"]
     detail: str
 
 

@@ -27,6 +27,8 @@ class PassOverReason(StrEnum):
     NATIONALITY_LIMIT_REACHED = "nationality_limit_reached"
     DID_NOT_FIT = "did_not_fit_remaining_places"
     LOWER_SCORE = "lower_score"
+    # The same score as a chosen family, ranked below it only because it was submitted later (brief §10 rule 14).
+    SUBMITTED_LATER = "submitted_later"
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,13 @@ class _Explainer:
             )
         outranked = sum(1 for chosen in self.chosen if chosen > index)
         if outranked == 0 and self.chosen:
+            if any(self.ranked[chosen].score == family.score for chosen in self.chosen):
+                return PassOverReason.SUBMITTED_LATER, Message(
+                    "the same score as a chosen family, submitted later (first come, first served); "
+                    "%(left)s place(s) left, too few for %(size)s",
+                    left=self.places_left,
+                    size=family.size,
+                )
             return PassOverReason.LOWER_SCORE, Message(
                 "ranked below every chosen family; %(left)s place(s) left, too few for %(size)s",
                 left=self.places_left,

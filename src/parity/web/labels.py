@@ -192,6 +192,7 @@ class Labels:
         _ = self.gettext
         return {
             "lower_score": _("Lower score"),
+            "submitted_later": _("Same score, submitted later"),
             "nationality_limit_reached": _("Nationality limit reached"),
             "did_not_fit_remaining_places": _("Did not fit the places left"),
         }.get(code, code)

@@ -95,6 +95,10 @@ def test_of_two_equal_families_who_applied_the_same_day_the_first_to_apply_is_in
     [passed_over] = proposal.passed_over
     assert (chosen.application_id, chosen.rank, chosen.score) == (first.application_id, 1, 4.9)
     assert (passed_over.application_id, passed_over.rank, passed_over.score) == (second.application_id, 2, 4.9)
+    assert passed_over.reason is PassOverReason.SUBMITTED_LATER
+    assert str(passed_over.detail) == (
+        "the same score as a chosen family, submitted later (first come, first served); 0 place(s) left, too few for 1"
+    )
 
 
 def test_no_places_choose_nobody_and_say_why():
