@@ -21,21 +21,19 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
-    connection = op.get_bind()
-    held = connection.execute(sa.text("select 1 from identity_flags where decision_reason is not null limit 1"))
+def _refuse_if_reasons_held(why: str) -> None:
+    held = op.get_bind().execute(sa.text("select 1 from identity_flags where decision_reason is not null limit 1"))
     if held.first() is not None:
-        raise RuntimeError(
-            "migration 0008 encrypts identity decision reasons and assumes none is stored yet, but identity_flags "
-            "holds some: recreate the database (or export and re-import its data) and run the upgrade again"
-        )
+        raise RuntimeError(f"{why}: recreate the database (or export and re-import its data) and run it again")
+
+
+def upgrade() -> None:
+    _refuse_if_reasons_held(
+        "migration 0008 encrypts identity decision reasons and assumes none is stored yet, but identity_flags holds some"
+    )
 
 
 def downgrade() -> None:
-    connection = op.get_bind()
-    held = connection.execute(sa.text("select 1 from identity_flags where decision_reason is not null limit 1"))
-    if held.first() is not None:
-        raise RuntimeError(
-            "downgrading past 0008 would leave encrypted identity decision reasons that older code reads as text: "
-            "recreate the database instead"
-        )
+    _refuse_if_reasons_held(
+        "downgrading past 0008 would leave encrypted identity decision reasons that older code reads"
+    )
