@@ -7,8 +7,9 @@ ledger, the weekly statistics and the audit trail are built from them and must a
 Nationality, sex, age status and family group stay too: statistics are broken down by them, and on their own they
 identify no one. Action payloads stay, with their coded values (a refusal reason from the scheme's list, a legal
 event's kind and dates, an exclusion): statistics count them. Their free text (a release reason, the evidence of a
-legal event, an identity decision's reason: typed by a person, it often names people) is replaced by a fixed text
-rather than removed, so every field a rule or a view reads is still there, as text, and plainly no one's words.
+legal event, an identity decision's reason, the reason a selection round was amended: typed by a person, it
+often names people) is replaced by a fixed text rather than removed, so every field a rule or a view reads is still
+there, as text, and plainly no one's words.
 """
 
 from __future__ import annotations

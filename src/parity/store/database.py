@@ -117,7 +117,7 @@ class SqlUnitOfWork:
         self.commands = SqlCommandLog(self.connection, self.cipher)
         self.schemes = SqlSchemeRecords(self.connection)
         self.notices = SqlSchemeNotices(self.connection)
-        self.proposals = SqlSelectionProposalRepository(self.connection)
+        self.proposals = SqlSelectionProposalRepository(self.connection, self.cipher)
         self.identity = SqlIdentityRepository(self.connection, self.cipher)
         self.accounts = SqlAccountRepository(self.connection, self.cipher)
         self.decisions = SqlDecisionProposalRepository(self.connection, self.cipher)

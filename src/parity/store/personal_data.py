@@ -22,20 +22,24 @@ from parity.store.protected import (
     ADMISSION_ACTIONS,
     ADMISSION_FREE_TEXT,
     ADMISSION_MEMBERS,
+    APPROVAL_FREE_TEXT,
+    APPROVAL_RESULTS,
+    COMMAND_RESULTS,
     DECISION_PROPOSALS,
+    DECISION_RESULTS,
     FREE_TEXT,
     IDENTITY_FLAGS,
     IDENTITY_RECORDS,
     PEOPLE,
-    PROPOSAL_RESULTS,
     PROTECTED_TABLES,
     REMOVED,
     RETURN_ACTIONS,
     RETURN_FREE_TEXT,
     SEALED,
+    SELECTION_APPROVALS,
     ProtectedPayloads,
     ProtectedTable,
-    proposal_free_text,
+    RepeatedFreeText,
 )
 
 # Bound parameters per IN (...) query, under the SQLite and PostgreSQL limits.
@@ -54,24 +58,42 @@ class _PayloadSource:
     free_text: Callable[[RowMapping], frozenset[str] | None]  # None: the row holds no payload after all
     payload: Callable[[Any], Mapping[str, Any]] = lambda stored: stored
     put: Callable[[Any, dict[str, Any]], Any] = lambda stored, payload: payload  # noqa: ARG005
+    # The cases whose families the free text is about (retention); read from the row's `case_id` where it has one.
+    cases: Callable[[RowMapping], Collection[str]] = lambda row: (row["case_id"],)
 
 
-_commands = t.processed_commands
+def _amended(approval: Mapping[str, Any]) -> set[str]:
+    """The cases an approval's reason is about: the families it removed from the proposed list or added to it."""
+    return {*approval["removed"], *approval["added"]}
+
+
+def _results(repeated: RepeatedFreeText, cases: Callable[[Mapping[str, Any]], Collection[str]]) -> _PayloadSource:
+    """The command results that repeat free text, as `repeated` says; `cases` reads what it is about from a result."""
+    part = repeated.part
+    return _PayloadSource(
+        COMMAND_RESULTS,
+        # By exact name: a LIKE on `select:%` would also take `select:propose`, whose results hold no free text.
+        t.processed_commands.c.name.in_(sorted(repeated.commands)),
+        lambda row: repeated.fields(row["name"], row["result"]),
+        payload=lambda result: result[part],
+        put=lambda result, payload: {**result, part: payload},
+        cases=lambda row: cases(row["result"]),
+    )
+
+
 _PAYLOAD_SOURCES = (
     _PayloadSource(RETURN_ACTIONS, true(), lambda row: RETURN_FREE_TEXT.get(row["kind"], frozenset())),
     _PayloadSource(ADMISSION_ACTIONS, true(), lambda row: ADMISSION_FREE_TEXT.get(row["kind"], frozenset())),
     _PayloadSource(DECISION_PROPOSALS, true(), lambda row: FREE_TEXT[row["case_type"]].get(row["action"], frozenset())),
-    # The commands of `parity.services.decisions`, whose results repeat a proposal's payload.
+    _results(DECISION_RESULTS, lambda result: (result["case_id"],)),
+    # Only an approved selection proposal holds an approval (the others hold JSON null).
     _PayloadSource(
-        PROPOSAL_RESULTS,
-        # By exact name: a LIKE would also take `select:propose`, whose results hold no payload.
-        _commands.c.name.in_(
-            [f"{case_type}:{verb}" for case_type in FREE_TEXT for verb in ("propose", "approve", "reject")]
-        ),
-        lambda row: proposal_free_text(row["result"]),
-        payload=lambda result: result["payload"],
-        put=lambda result, payload: {**result, "payload": payload},
+        SELECTION_APPROVALS,
+        t.selection_proposals.c.status == "approved",
+        lambda row: APPROVAL_FREE_TEXT if isinstance(row["approval"], dict) else None,
+        cases=lambda row: _amended(row["approval"]),
     ),
+    _results(APPROVAL_RESULTS, lambda result: _amended(result["approval"])),
 )
 
 
@@ -324,7 +346,8 @@ class SqlPersonalData:
         return erased
 
     def _erase_free_text(self, case_ids: set[str]) -> int:
-        """Replace the free text of these cases' action payloads, proposals and proposal results; how many."""
+        """Replace the free text of these cases' action payloads, decision proposals and their results, and the
+        reasons for amending selection rounds that took these families out or put them in; how many."""
         erased = 0
         for source in _PAYLOAD_SOURCES:
             table = source.payloads.table
@@ -334,11 +357,11 @@ class SqlPersonalData:
                     for chunk in _chunks(case_ids)
                     for row_payload in self._payloads(source, table.c.case_id.in_(chunk))
                 )
-            else:  # proposal results name their case inside the JSON
+            else:  # command results and selection approvals name their cases inside the JSON
                 found = (
                     (row, payload)
                     for row, payload in self._payloads(source, true())
-                    if row[source.payloads.column].get("case_id") in case_ids
+                    if not case_ids.isdisjoint(source.cases(row))
                 )
             for row, payload in list(found):
                 cleared = source.payloads.erase(self.cipher, payload, source.free_text(row) or frozenset(), row)

@@ -1,4 +1,5 @@
-"""Selection proposals in and out of `selection_proposals` (issue 7)."""
+"""Selection proposals in and out of `selection_proposals` (issue 7); an approval's reason is encrypted at rest
+(`parity.store.protected.SELECTION_APPROVALS`)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from parity.domain.lifecycle import SchemeRef
 from parity.domain.messages import Message
 from parity.domain.proposals import Approval, ProposalStatus, SelectionProposal
+from parity.protection import FieldCipher
 from parity.services.ports import ConcurrencyConflict, NotFound
 from parity.store import tables as t
+from parity.store.protected import APPROVAL_FREE_TEXT, SELECTION_APPROVALS
 
 proposals = t.selection_proposals
 
 
 class SqlSelectionProposalRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
+        self.cipher = cipher
 
     def add(self, proposal: SelectionProposal) -> None:
         self.connection.execute(
@@ -37,7 +41,7 @@ class SqlSelectionProposalRepository:
                 inputs=dict(proposal.inputs),
                 proposed_by=proposal.proposed_by,
                 proposed_at=proposal.proposed_at,
-                **_decision_columns(proposal),
+                **_decision_columns(self.cipher, proposal),
             )
         )
 
@@ -45,14 +49,14 @@ class SqlSelectionProposalRepository:
         row = self.connection.execute(select(proposals).where(proposals.c.id == proposal_id)).mappings().first()
         if row is None:
             raise NotFound(Message("no selection proposal %(proposal)s", proposal=proposal_id))
-        return _proposal(row)
+        return _proposal(self.cipher, row)
 
     def save(self, proposal: SelectionProposal) -> None:
         """Store the decision on an open proposal; a proposal is decided once, so a second decision conflicts."""
         changed = self.connection.execute(
             update(proposals)
             .where(proposals.c.id == proposal.id, proposals.c.status == ProposalStatus.PROPOSED.value)
-            .values(**_decision_columns(proposal))
+            .values(**_decision_columns(self.cipher, proposal))
         )
         if changed.rowcount != 1:
             raise ConcurrencyConflict(f"selection proposal {proposal.id} was decided by someone else")
@@ -69,10 +73,10 @@ class SqlSelectionProposalRepository:
         query = select(proposals).order_by(proposals.c.proposed_at.desc(), proposals.c.id).limit(limit)
         if scheme_id is not None:
             query = query.where(proposals.c.scheme_id == scheme_id)
-        return [_proposal(row) for row in self.connection.execute(query).mappings()]
+        return [_proposal(self.cipher, row) for row in self.connection.execute(query).mappings()]
 
 
-def _decision_columns(proposal: SelectionProposal) -> dict[str, Any]:
+def _decision_columns(cipher: FieldCipher, proposal: SelectionProposal) -> dict[str, Any]:
     approval = proposal.approval
     return {
         "status": proposal.status.value,
@@ -81,17 +85,22 @@ def _decision_columns(proposal: SelectionProposal) -> dict[str, Any]:
         "approved_at": None if approval is None else approval.approved_at,
         "approval": None
         if approval is None
-        else {
-            "removed": list(approval.removed),
-            "added": list(approval.added),
-            "reason": approval.reason,
-            "invited": list(approval.invited),
-        },
+        else SELECTION_APPROVALS.seal(
+            cipher,
+            {
+                "removed": list(approval.removed),
+                "added": list(approval.added),
+                "reason": approval.reason,
+                "invited": list(approval.invited),
+            },
+            APPROVAL_FREE_TEXT,
+            {"id": proposal.id},
+        ),
     }
 
 
-def _proposal(row: RowMapping) -> SelectionProposal:
-    stored = row["approval"]
+def _proposal(cipher: FieldCipher, row: RowMapping) -> SelectionProposal:
+    stored = None if row["approval"] is None else SELECTION_APPROVALS.open(cipher, row["approval"], row)
     approval = (
         None
         if stored is None

@@ -9,7 +9,8 @@ Encrypted (AES-GCM, bound to table, column and row; see `parity.protection.ciphe
 - `identity_records`: given names, family name, date of birth, document number, biometric reference.
 
 Also the free text of action payloads (`RETURN_FREE_TEXT`, `ADMISSION_FREE_TEXT` below), in the case action tables,
-decision proposals and their command results.
+decision proposals and their command results, and the reason given for amending a selection round, in
+`selection_proposals.approval` and the `select:approve` command result.
 
 Kept in clear, because queries and statistics need them and on their own they do not identify anyone: nationality,
 sex, age status, grounds, family group, exclusions. A missing value (no date of birth recorded) is stored as NULL,
@@ -210,5 +211,42 @@ class ProtectedPayloads:
 RETURN_ACTIONS = ProtectedPayloads(t.return_actions, "payload", ("case_id", "seq"))
 ADMISSION_ACTIONS = ProtectedPayloads(t.admission_actions, "payload", ("case_id", "seq"))
 DECISION_PROPOSALS = ProtectedPayloads(t.decision_proposals, "payload", ("id",))
-# A decision proposal's command result repeats its payload (`result.payload`), for replaying the command.
-PROPOSAL_RESULTS = ProtectedPayloads(t.processed_commands, "result", ("command_id",))
+# A selection round's approval ({removed, added, reason, invited}): the approver's reason for removing families from
+# the proposed list or adding others is free text about those families, which may name their members. The case ids
+# stay in clear: the round's invitations and the retention of its families are found by them.
+APPROVAL_FREE_TEXT = frozenset({"reason"})
+SELECTION_APPROVALS = ProtectedPayloads(t.selection_proposals, "approval", ("id",))
+# Command results that repeat free text stored above, for replaying the command: one part of the result is sealed
+# like a payload (`RepeatedFreeText`), bound to the command id.
+COMMAND_RESULTS = ProtectedPayloads(t.processed_commands, "result", ("command_id",))
+
+
+def approval_free_text(result: Mapping[str, Any]) -> frozenset[str] | None:
+    """The free-text fields of the approval a command result repeats (a selection round's), or None if none."""
+    return APPROVAL_FREE_TEXT if isinstance(result.get("approval"), dict) else None
+
+
+@dataclass(frozen=True)
+class RepeatedFreeText:
+    """Commands whose results repeat free text: which commands (by exact name), the part of the result that holds
+    it, and that part's free-text fields (None: this result holds no such part)."""
+
+    commands: frozenset[str]
+    part: str
+    free_text: Callable[[Mapping[str, Any]], frozenset[str] | None]
+
+    def fields(self, name: str, result: Mapping[str, Any]) -> frozenset[str] | None:
+        """The free-text fields of `result`'s part, if command `name` repeats free text there; None if it does not."""
+        return self.free_text(result) if name in self.commands else None
+
+
+# The commands of `parity.services.decisions`: their results repeat a proposal's payload (`result.payload`). By exact
+# name: `select:propose`, say, holds no payload.
+DECISION_RESULTS = RepeatedFreeText(
+    frozenset(f"{case_type}:{verb}" for case_type in FREE_TEXT for verb in ("propose", "approve", "reject")),
+    "payload",
+    proposal_free_text,
+)
+# A selection round's approval repeats the approval (`result.approval`).
+APPROVAL_RESULTS = RepeatedFreeText(frozenset({"select:approve"}), "approval", approval_free_text)
+REPEATED_FREE_TEXT = (DECISION_RESULTS, APPROVAL_RESULTS)

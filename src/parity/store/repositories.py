@@ -25,13 +25,13 @@ from parity.store.protected import (
     ADMISSION_ACTIONS,
     ADMISSION_FREE_TEXT,
     ADMISSION_MEMBERS,
+    COMMAND_RESULTS,
     PEOPLE,
-    PROPOSAL_RESULTS,
+    REPEATED_FREE_TEXT,
     RETURN_ACTIONS,
     RETURN_FREE_TEXT,
     ProtectedPayloads,
     blind_indexes,
-    proposal_free_text,
 )
 
 
@@ -421,7 +421,7 @@ class SqlLedgerRepository:
 
 
 class SqlCommandLog:
-    """The result of a decision proposal's command repeats the proposal's payload: its free text is encrypted."""
+    """Some command results repeat free text stored elsewhere (`REPEATED_FREE_TEXT`): it is encrypted here too."""
 
     def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
         self.connection = connection
@@ -433,16 +433,18 @@ class SqlCommandLog:
         if row is None:
             return None
         result = row["result"]
-        if proposal_free_text(result) is not None:
-            result = {**result, "payload": PROPOSAL_RESULTS.open(self.cipher, result["payload"], row)}
+        for repeated in REPEATED_FREE_TEXT:
+            if repeated.fields(row["name"], result) is not None:
+                result = {**result, repeated.part: COMMAND_RESULTS.open(self.cipher, result[repeated.part], row)}
         return StoredCommand(row["command_id"], row["name"], row["request_hash"], result)
 
     def add(self, command: StoredCommand, at: datetime) -> None:
         result = dict(command.result)
-        free_text = proposal_free_text(result)
-        if free_text is not None:
-            row = {"command_id": command.command_id}
-            result["payload"] = PROPOSAL_RESULTS.seal(self.cipher, result["payload"], free_text, row)
+        row = {"command_id": command.command_id}
+        for repeated in REPEATED_FREE_TEXT:
+            free_text = repeated.fields(command.name, result)
+            if free_text is not None:
+                result[repeated.part] = COMMAND_RESULTS.seal(self.cipher, result[repeated.part], free_text, row)
         self.connection.execute(
             insert(t.processed_commands).values(
                 command_id=command.command_id,

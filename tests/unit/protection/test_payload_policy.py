@@ -9,6 +9,8 @@ from parity.domain.returns import RETURN_TRANSITIONS
 from parity.protection import FieldCipher, Keyring, TamperedValue
 from parity.store.protected import (
     ADMISSION_FREE_TEXT,
+    APPROVAL_RESULTS,
+    DECISION_RESULTS,
     REMOVED,
     RETURN_ACTIONS,
     RETURN_FREE_TEXT,
@@ -84,3 +86,13 @@ def test_a_command_result_repeats_a_payload_only_when_it_reports_a_proposal() ->
     assert proposal_free_text({"case_type": "admission", "action": "refuse", "payload": {}}) == {"reason"}
     assert proposal_free_text({"case_type": "return", "action": "schedule_transfer", "payload": {}}) == frozenset()
     assert proposal_free_text({"case_id": "c1", "status": "detained"}) is None
+
+
+def test_which_command_results_repeat_free_text_is_decided_by_the_command_name_and_the_result() -> None:
+    decision = {"case_type": "admission", "action": "refuse", "payload": {}}
+    approval = {"proposal_id": "p1", "approval": {"removed": ["c1"], "added": [], "reason": "r", "invited": []}}
+    assert DECISION_RESULTS.fields("admission:approve", decision) == {"reason"}
+    assert DECISION_RESULTS.fields("admission:refuse", decision) is None  # an action's command, not a decision's
+    assert APPROVAL_RESULTS.fields("select:approve", approval) == {"reason"}
+    assert APPROVAL_RESULTS.fields("select:propose", approval) is None  # a round's proposal holds no approval
+    assert APPROVAL_RESULTS.fields("select:approve", {"proposal_id": "p1", "approval": None}) is None
