@@ -54,6 +54,16 @@ class CandidateIndex:
         self._pending_hashes: list[npt.NDArray[np.uint64]] = []
         self._pending_positions: list[npt.NDArray[np.int64]] = []
         self._pending_count = 0
+        # The hash of each key last searched, and how many were searched (a key may be searched more than once): a
+        # record checked is usually added next, under the same keys.
+        self._last_searched: dict[str, int] = {}
+        self._last_searched_count = 0
+        # Both queries give DuckDB's hash of each key as a VARCHAR. Parsed once: parsing costs more than hashing
+        # a boat's keys.
+        self._hash_keys = self._connection.extract_statements("SELECT hash(unnest($keys::VARCHAR[])) AS h")[0]
+        self._explode_keys = self._connection.extract_statements(
+            "SELECT hash(key) AS h, position FROM (SELECT unnest(blocking_keys) AS key, position FROM __parity_keys)"
+        )[0]
 
     def __len__(self) -> int:
         return self._size
@@ -61,25 +71,15 @@ class CandidateIndex:
     def add(self, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return
-        positions = pa.array(np.arange(self._size, self._size + rows.num_rows, dtype=np.int64))
-        self._connection.register(
-            "__parity_keys", pa.table({"position": positions, "blocking_keys": rows.column("blocking_keys")})
-        )
-        try:
-            exploded = self._connection.execute(
-                "SELECT hash(key) AS h, position "
-                "FROM (SELECT unnest(blocking_keys) AS key, position FROM __parity_keys)"
-            ).fetchnumpy()
-        finally:
-            self._connection.unregister("__parity_keys")
+        hashes, positions = self._hashed_keys(rows.column("blocking_keys"))
         self._recent = pa.concat_tables([self._recent, rows]).combine_chunks()
         if self._recent.num_rows >= max(_SETTLE_RECENT_AT, self._settled.num_rows // 10):
             self._settled = pa.concat_tables([self._settled, self._recent]).combine_chunks()
             self._recent = MODEL_ROW_SCHEMA.empty_table()
         self._size += rows.num_rows
-        self._pending_hashes.append(exploded["h"].astype(np.uint64))
-        self._pending_positions.append(exploded["position"].astype(np.int64))
-        self._pending_count += len(exploded["h"])
+        self._pending_hashes.append(hashes)
+        self._pending_positions.append(positions)
+        self._pending_count += len(hashes)
         if self._pending_count >= _MERGE_PENDING_AT:
             self._merge_pending()
         elif len(self._pending_hashes) > _PENDING_PARTS:
@@ -136,43 +136,76 @@ class CandidateIndex:
         self._pending_hashes, self._pending_positions, self._pending_count = [], [], 0
 
     def _hash(self, keys: list[str]) -> npt.NDArray[np.uint64]:
-        wanted = self._connection.execute("SELECT hash(unnest($keys::VARCHAR[])) AS h", {"keys": keys}).fetchnumpy()
+        wanted = self._connection.execute(self._hash_keys, {"keys": keys}).fetchnumpy()
         return wanted["h"].astype(np.uint64)
+
+    def _hashed_keys(self, keys: pa.ChunkedArray) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        """The hash of each of the rows' blocking keys, and the position the row will have in the register."""
+        positions = np.arange(self._size, self._size + len(keys), dtype=np.int64)
+        flat = pc.list_flatten(keys)
+        if len(flat) <= self._last_searched_count:
+            searched = self._last_searched
+            values = flat.to_pylist()
+            if all(key in searched for key in values):
+                # The keys a check has just hashed (the same DuckDB hash of the same strings): no query to plan.
+                hashes = np.array([searched[key] for key in values], dtype=np.uint64)
+                return hashes, np.repeat(positions, pc.list_value_length(keys).to_numpy(zero_copy_only=False))
+        self._connection.register("__parity_keys", pa.table({"position": positions, "blocking_keys": keys}))
+        try:
+            exploded = self._connection.execute(self._explode_keys).fetchnumpy()
+        finally:
+            self._connection.unregister("__parity_keys")
+        return exploded["h"].astype(np.uint64), exploded["position"].astype(np.int64)
 
     @property
     def rows(self) -> pa.Table:
         return pa.concat_tables([self._settled, self._recent])
 
     def _take(self, positions: npt.NDArray[np.int64], columns: list[str]) -> pa.Table:
+        """``columns`` of the rows at ``positions``, in that order."""
         settled_count = self._settled.num_rows
-        parts = [self._settled.select(columns).take(pa.array(positions[positions < settled_count]))]
-        recent = positions[positions >= settled_count] - settled_count
-        if len(recent):
-            parts.append(self._recent.select(columns).take(pa.array(recent)))
-        return pa.concat_tables(parts)
+        in_recent = positions >= settled_count
+        parts = [self._settled.select(columns).take(pa.array(positions[~in_recent]))]
+        if not in_recent.any():
+            return parts[0]
+        parts.append(self._recent.select(columns).take(pa.array(positions[in_recent] - settled_count)))
+        taken = pa.concat_tables(parts)
+        if np.all(in_recent[:-1] <= in_recent[1:]):
+            return taken  # settled rows were asked for first
+        # Back from settled-then-recent to the order asked for.
+        return taken.take(np.argsort(np.argsort(in_recent, kind="stable")))
 
     def search(self, keys: list[str], columns: list[str]) -> tuple[list[str], pa.Table]:
         """The keys small enough to search (see ``MAX_BLOCK``), and ``columns`` of the rows filed under them."""
         return self.search_each([keys], columns)[0]
 
     def search_each(self, keys_of_probes: list[list[str]], columns: list[str]) -> list[tuple[list[str], pa.Table]]:
-        """``search`` for each probe's keys, all of them hashed in one query: a query costs more to plan than
-        to hash a boat's keys, and a check searches once per person."""
+        """``search`` for each probe's keys, all of them hashed in one query and the rows taken at once: a query
+        costs more to plan than to hash a boat's keys, and a check searches once per person."""
         if self._size == 0:
             return [([], MODEL_ROW_SCHEMA.empty_table().select(columns)) for _ in keys_of_probes]
         flat = [key for keys in keys_of_probes for key in keys]
         hashes = self._hash(flat) if flat else np.empty(0, dtype=np.uint64)
+        self._last_searched = dict(zip(flat, hashes.tolist(), strict=True))
+        self._last_searched_count = len(flat)
         bounds = np.cumsum([0, *(len(keys) for keys in keys_of_probes)])
-        return [
-            self._search_hashed(keys, hashes[start:end], columns)
+        found = [
+            self._search_hashed(keys, hashes[start:end])
             for keys, start, end in zip(keys_of_probes, bounds[:-1], bounds[1:], strict=True)
+        ]
+        rows = self._take(np.concatenate([np.empty(0, np.int64), *(positions for _, positions in found)]), columns)
+        offsets = np.cumsum([0, *(len(positions) for _, positions in found)])
+        return [
+            (usable, rows.slice(start, end - start))
+            for (usable, _), start, end in zip(found, offsets[:-1], offsets[1:], strict=True)
         ]
 
     def _search_hashed(
-        self, keys: list[str], hashes: npt.NDArray[np.uint64], columns: list[str]
-    ) -> tuple[list[str], pa.Table]:
+        self, keys: list[str], hashes: npt.NDArray[np.uint64]
+    ) -> tuple[list[str], npt.NDArray[np.int64]]:
+        """The keys small enough to search, and the positions of the rows filed under them, in order."""
         if not keys:
-            return [], MODEL_ROW_SCHEMA.empty_table().select(columns)
+            return [], np.empty(0, dtype=np.int64)
         starts = np.searchsorted(self._hashes, hashes, side="left")
         ends = np.searchsorted(self._hashes, hashes, side="right")
         searched = (ends - starts) <= MAX_BLOCK
@@ -184,8 +217,8 @@ class CandidateIndex:
         )
         usable = [key for key, ok in zip(keys, searched, strict=True) if ok]
         if not found:
-            return usable, MODEL_ROW_SCHEMA.empty_table().select(columns)
-        return usable, self._take(np.unique(np.concatenate(found)), columns)
+            return usable, np.empty(0, dtype=np.int64)
+        return usable, np.unique(np.concatenate(found))
 
 
 class ValueFrequencies(Mapping[str, float]):

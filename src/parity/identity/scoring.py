@@ -123,23 +123,17 @@ class CompiledScorer:
         frequency_values = [f"{c}_l AS value_l_{c}, {c}_r AS value_r_{c}" for c in self.frequency_columns]
         selected = ["record_id_l", "record_id_r", "biometric_id_l = biometric_id_r AS same_biometric"]
 
-        def query(join: str, bound: bool) -> str:
+        def query(bound: bool) -> str:
             # With ``bound``, pairs whose weight cannot reach the minimum asked for are filtered out by a cheap
             # bound (which reads each record's term frequencies) before the costly levels are evaluated: DuckDB
             # computes the selected columns only for the rows the filter keeps.
-            paired = [*COMPARED_COLUMNS, *(frequency_column(c) for c in self.frequency_columns if bound)]
-            paired_columns = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in paired)
-            where = f"WHERE ({weight_bound_sql(model)}) >= $floor OR biometric_id_l = biometric_id_r" if bound else ""
+            where = f" WHERE ({weight_bound_sql(model)}) >= $floor OR biometric_id_l = biometric_id_r" if bound else ""
             # Only column names from the model row schema and SQL from the model file are interpolated.
-            return (
-                f"SELECT {', '.join([*selected, *level_columns, *frequency_values])} "  # noqa: S608
-                f"FROM (SELECT l.record_id AS record_id_l, r.record_id AS record_id_r, {paired_columns} "
-                f"FROM __parity_left l {join} __parity_right r) {where}"
-            )
+            return f"SELECT {', '.join([*selected, *level_columns, *frequency_values])} FROM __parity_pairs{where}"  # noqa: S608
 
-        self._sql = {bound: query("CROSS JOIN", bound) for bound in (False, True)}
-        # Row i of the left table against row i of the right: many probes, each with its own candidates.
-        self._aligned_sql = {bound: query("POSITIONAL JOIN", bound) for bound in (False, True)}
+        # Parsed once: parsing the query cost a third of scoring a boat's candidates. Each run still binds it to
+        # the pairs registered for that run.
+        self._statements = {bound: self._connection.extract_statements(query(bound))[0] for bound in (False, True)}
 
     def score(
         self,
@@ -151,7 +145,14 @@ class CompiledScorer:
     ) -> list[ScoredPair]:
         """Left x right pairs scoring at least ``minimum_weight``, and any whose biometric references agree
         (the fingerprints decide those, whatever the weight). Prior and term frequencies are the register's."""
-        return self._score(self._sql, left, right, prior_weight, term_frequencies, minimum_weight)
+        pairs = np.arange(left.num_rows * right.num_rows)
+        return self._score(
+            left.take(pairs // max(right.num_rows, 1)),
+            right.take(pairs % max(right.num_rows, 1)),
+            prior_weight,
+            term_frequencies,
+            minimum_weight,
+        )
 
     def score_aligned(
         self,
@@ -164,35 +165,38 @@ class CompiledScorer:
         """As ``score``, for the pairs (row i of ``left``, row i of ``right``) only; the tables are as long."""
         if left.num_rows != right.num_rows:
             raise ValueError(f"aligned tables differ in length: {left.num_rows} and {right.num_rows} rows")
-        return self._score(self._aligned_sql, left, right, prior_weight, term_frequencies, minimum_weight)
+        return self._score(left, right, prior_weight, term_frequencies, minimum_weight)
 
-    def _score(  # noqa: PLR0917 (the public methods' arguments, passed through)
+    def _score(
         self,
-        sql: dict[bool, str],
         left: pa.Table,
         right: pa.Table,
         prior_weight: float,
         term_frequencies: TermFrequencies,
         minimum_weight: float,
     ) -> list[ScoredPair]:
-        if left.num_rows == 0 or right.num_rows == 0:
+        """Row i of ``left`` against row i of ``right``."""
+        if left.num_rows == 0:
             return []
         connection = self._connection
-        pairs = left.num_rows if sql is self._aligned_sql else left.num_rows * right.num_rows
-        bound = minimum_weight > -math.inf and pairs >= BOUND_FROM_PAIRS
+        bound = minimum_weight > -math.inf and left.num_rows >= BOUND_FROM_PAIRS
         if bound:
             left, right = (
                 self._with_frequencies(left, term_frequencies),
                 self._with_frequencies(right, term_frequencies),
             )
-        connection.register("__parity_left", left)
-        connection.register("__parity_right", right)
+        paired = ["record_id", *COMPARED_COLUMNS, *(frequency_column(c) for c in self.frequency_columns if bound)]
+        # One table of pairs, each column twice (``<column>_l``, ``<column>_r``, as the model's SQL names them):
+        # the columns are the input's own, not copies.
+        pairs = pa.table(
+            {f"{c}{side}": table.column(c) for side, table in (("_l", left), ("_r", right)) for c in paired}
+        )
+        connection.register("__parity_pairs", pairs)
         try:
             floor = {"floor": minimum_weight - prior_weight - BOUND_MARGIN} if bound else None
-            result = connection.execute(sql[bound], floor).fetchnumpy()
+            result = connection.execute(self._statements[bound], floor).fetchnumpy()
         finally:
-            connection.unregister("__parity_left")
-            connection.unregister("__parity_right")
+            connection.unregister("__parity_pairs")
         contributions = {
             name: self._contributions(
                 name, np.asarray(result[f"level_{name}"], dtype=np.int64), result, term_frequencies
