@@ -55,6 +55,7 @@ def _data_keys_of_the_session(monkeypatch: pytest.MonkeyPatch, data_key_file: Pa
     """The CLI and `build_services` in tests use the session's keys, not a key file in the working tree's var/."""
     monkeypatch.delenv("PARITY_DATA_KEYS", raising=False)
     monkeypatch.delenv("PARITY_DATA_INDEX_KEY", raising=False)
+    monkeypatch.delenv("PARITY_DATA_INDEX_KEYS", raising=False)
     monkeypatch.setenv("PARITY_DATA_KEY_FILE", str(data_key_file))
 
 

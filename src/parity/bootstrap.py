@@ -83,11 +83,12 @@ def audit_signer(settings: Settings) -> CheckpointSigner:
 
 
 def data_keyring(settings: Settings) -> Keyring:
-    """The keys personal data is encrypted with: PARITY_DATA_KEYS (with PARITY_DATA_INDEX_KEY) or the key file
-    PARITY_DATA_KEY_FILE. With neither, var/data-keys.json, created on first use: for local runs and the demo only.
-    Production must configure its keys and keep them apart from the database and its backups."""
+    """The keys personal data is encrypted with: PARITY_DATA_KEYS (with PARITY_DATA_INDEX_KEY and/or
+    PARITY_DATA_INDEX_KEYS) or the key file PARITY_DATA_KEY_FILE. With neither, var/data-keys.json, created on first
+    use: for local runs and the demo only. Production must configure its keys and keep them apart from the database
+    and its backups."""
     if settings.data_keys:
-        return keyring_from_settings(settings.data_keys, settings.data_index_key)
+        return keyring_from_settings(settings.data_keys, settings.data_index_key, settings.data_index_keys)
     path = data_key_file(settings)
     if path.exists():
         if readable_by_others(path):

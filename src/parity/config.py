@@ -26,9 +26,11 @@ class Settings:
     cookie_secure: bool = True
     max_body_bytes: int = 2 * 1024 * 1024
     # Personal data at rest (issue 3 item 5): data keys "id:base64,..." (the first one writes) and the blind index
-    # key, or a key file; with neither, DEFAULT_DATA_KEY_FILE is created on first use.
+    # keys (the original one as base64, and/or "id:base64,..." once rotated, the first one computing new indexes),
+    # or a key file; with neither, DEFAULT_DATA_KEY_FILE is created on first use.
     data_keys: str | None = None
     data_index_key: str | None = None
+    data_index_keys: str | None = None
     data_key_file: Path | None = None
 
     @classmethod
@@ -46,8 +48,10 @@ class Settings:
         if data_keys and key_file:
             raise ValueError("set PARITY_DATA_KEYS or PARITY_DATA_KEY_FILE, not both: which keys count is unclear")
         index_key = os.environ.get("PARITY_DATA_INDEX_KEY", "").strip() or None
-        if index_key and not data_keys:
-            raise ValueError("PARITY_DATA_INDEX_KEY is read only with PARITY_DATA_KEYS (a key file holds its own)")
+        index_keys = os.environ.get("PARITY_DATA_INDEX_KEYS", "").strip() or None
+        for name, value in (("PARITY_DATA_INDEX_KEY", index_key), ("PARITY_DATA_INDEX_KEYS", index_keys)):
+            if value and not data_keys:
+                raise ValueError(f"{name} is read only with PARITY_DATA_KEYS (a key file holds its own)")
         return cls(
             database_url=url,
             schemes=tuple(s.strip() for s in schemes.split(",") if s.strip()),
@@ -59,6 +63,7 @@ class Settings:
             max_body_bytes=max_body,
             data_keys=data_keys,
             data_index_key=index_key,
+            data_index_keys=index_keys,
             data_key_file=Path(key_file) if key_file else None,
         )
 

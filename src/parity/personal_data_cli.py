@@ -7,8 +7,10 @@ Nothing here prints personal data: the export goes to the file named, readable b
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -20,17 +22,21 @@ from rich.table import Table
 from parity.bootstrap import build_services, data_key_file, data_keyring
 from parity.config import Settings
 from parity.domain.errors import DomainError
-from parity.protection import KeyConfigurationError, ProtectionError
+from parity.protection import KeyConfigurationError, Keyring, ProtectionError
 from parity.protection.key_file import write_key_file
+from parity.protection.keyring import ORIGINAL_INDEX_KEY
 from parity.services.audit import Acting, acting_as
-from parity.services.keys import key_usage, reencrypt_personal_data
+from parity.services.context import Services
+from parity.services.keys import index_key_usage, key_usage, reencrypt_personal_data, reindex_personal_data
 from parity.services.ports import NotFound
 from parity.services.retention import apply_retention
 from parity.services.subject_access import SubjectLookup, subject_access_export
 
 T = TypeVar("T")
 
-keys_app = typer.Typer(help="Keys that encrypt personal data at rest: list, rotate, retire.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Keys that encrypt and index personal data at rest: list, rotate, retire.", no_args_is_help=True
+)
 retention_app = typer.Typer(help="The scheme's retention period for personal data.", no_args_is_help=True)
 subject_access_app = typer.Typer(help="Subject access: everything held on one person.", no_args_is_help=True)
 console = Console()
@@ -38,6 +44,9 @@ errors = Console(stderr=True)
 
 ActorOption = Annotated[str, typer.Option("--actor", help="Who is acting (recorded in the audit log)")]
 BatchOption = Annotated[int, typer.Option("--batch-size", min=1, max=10_000, help="Rows per transaction")]
+ResumeOption = Annotated[
+    bool, typer.Option("--resume", help="Make no new key: finish the work under the active key (after an interruption)")
+]
 
 
 def _run(work: Callable[[], T], actor: str) -> T:
@@ -53,75 +62,157 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+@dataclass(frozen=True)
+class _KeyKind:
+    """Data keys or blind index keys: rotated, resumed and retired alike (`keys rotate|retire`, `keys
+    rotate-index|retire-index`), each with its own keys in the keyring and its own rows to redo."""
+
+    name: str  # as the messages call one
+    setting: str  # the environment variable holding them when keys come from PARITY_DATA_KEYS
+    rotate: str  # the commands that rotate and retire them
+    retire: str
+    work: str  # what the progress bar says
+    done: str  # what is said after: rows, then the active key's id
+    kept: str  # the state `keys list` gives a configured key that is not active
+    keys: Callable[[Keyring], Mapping[str, bytes]]
+    active: Callable[[Keyring], str]
+    with_new: Callable[[Keyring], Keyring]
+    without: Callable[[Keyring, str], Keyring]
+    usage: Callable[[Services], dict[str, int]]
+    redo: Callable[[Services, int, Callable[[int, int], None]], int]
+
+
+DATA_KEYS = _KeyKind(
+    "key",
+    "PARITY_DATA_KEYS",
+    "rotate",
+    "retire",
+    "Re-encrypting personal data",
+    "Re-encrypted {rows} rows under key {key}.",
+    "readable",
+    lambda keyring: keyring.keys,
+    lambda keyring: keyring.active,
+    Keyring.with_new_active_key,
+    Keyring.without,
+    key_usage,
+    reencrypt_personal_data,
+)
+INDEX_KEYS = _KeyKind(
+    "index key",
+    "PARITY_DATA_INDEX_KEYS",
+    "rotate-index",
+    "retire-index",
+    "Recomputing blind indexes",
+    "Re-indexed {rows} rows under index key {key}.",
+    "lookups",
+    lambda keyring: keyring.index_keys,
+    lambda keyring: keyring.index_active,
+    Keyring.with_new_index_key,
+    Keyring.without_index_key,
+    index_key_usage,
+    reindex_personal_data,
+)
+
+
 @keys_app.command("list")
 def keys_list(actor: ActorOption = "cli") -> None:
-    """Each key id, whether it is active, and how many stored values it still protects."""
+    """Each data key and blind index key id, whether it is active, and how many stored values it still protects."""
     settings = Settings.from_environment()
     keyring = _run(lambda: data_keyring(settings), actor)
-    usage = _run(lambda: key_usage(build_services(settings)), actor)
-    table = Table("key id", "state", "values protected")
-    for key_id in sorted({*keyring.keys, *usage}):
-        state = "active" if key_id == keyring.active else "readable" if key_id in keyring.keys else "NOT CONFIGURED"
-        table.add_row(key_id, state, str(usage.get(key_id, 0)))
-    console.print(table)
+    services = _run(lambda: build_services(settings), actor)
+    unreadable = False
+    for kind, heading in ((DATA_KEYS, "values protected"), (INDEX_KEYS, "index values")):
+        usage = _run(partial(kind.usage, services), actor)
+        configured, active = kind.keys(keyring), kind.active(keyring)
+        table = Table(f"{kind.name} id", "state", heading)
+        for key_id in sorted({*configured, *usage}):
+            state = "active" if key_id == active else kind.kept if key_id in configured else "NOT CONFIGURED"
+            table.add_row(key_id, state, str(usage.get(key_id, 0)))
+        console.print(table)
+        unreadable = unreadable or any(key_id not in configured for key_id in usage)
     console.print(f"Keys from {_source(settings)}.")
-    if any(key_id not in keyring.keys for key_id in usage):
-        raise _fail("some values are under a key that is not configured: they cannot be read")
+    if unreadable:
+        raise _fail(
+            "some values are under a key that is not configured: they cannot be read (an index value under an index "
+            "key that is not configured is never found by a lookup)"
+        )
 
 
 @keys_app.command("rotate")
-def keys_rotate(
-    resume: Annotated[
-        bool, typer.Option("--resume", help="Make no new key: finish re-encrypting under the active key")
-    ] = False,
-    batch_size: BatchOption = 500,
-    actor: ActorOption = "cli",
-) -> None:
+def keys_rotate(resume: ResumeOption = False, batch_size: BatchOption = 500, actor: ActorOption = "cli") -> None:
     """Make a new key active, then re-encrypt every value under it, one transaction per batch (resumable).
 
     With keys in PARITY_DATA_KEYS, put the new key first there yourself, then run this with --resume."""
+    _rotate(DATA_KEYS, resume=resume, batch_size=batch_size, actor=actor)
+
+
+@keys_app.command("rotate-index")
+def keys_rotate_index(resume: ResumeOption = False, batch_size: BatchOption = 500, actor: ActorOption = "cli") -> None:
+    """Make a new blind index key active, then recompute every blind index under it, one transaction per batch
+    (resumable); lookups find people under the old or the new key meanwhile.
+
+    With keys in PARITY_DATA_KEYS, put the new index key first in PARITY_DATA_INDEX_KEYS yourself (keeping the old
+    one configured), then run this with --resume."""
+    _rotate(INDEX_KEYS, resume=resume, batch_size=batch_size, actor=actor)
+
+
+def _rotate(kind: _KeyKind, *, resume: bool, batch_size: int, actor: str) -> None:
     settings = Settings.from_environment()
     if not resume:
         if settings.data_keys:
             raise _fail(
-                "keys come from PARITY_DATA_KEYS: put a new key first in it (id:base64 of 32 random bytes), "
-                "restart Parity, then run `parity keys rotate --resume`"
+                f"keys come from PARITY_DATA_KEYS: put a new {kind.name} first in {kind.setting} (id:base64 of 32 "
+                f"random bytes), keeping the old one, restart Parity, then run `parity keys {kind.rotate} --resume`"
             )
         path = data_key_file(settings)
-        rotated = _run(lambda: data_keyring(settings), actor).with_new_active_key()
+        rotated = kind.with_new(_run(lambda: data_keyring(settings), actor))
         write_key_file(path, rotated)
-        console.print(f"New active key {rotated.active} written to {path}.")
+        console.print(f"New active {kind.name} {kind.active(rotated)} written to {path}.")
     services = build_services(settings)
     with Progress(console=console) as progress:
-        task = progress.add_task("Re-encrypting personal data", total=None)
+        task = progress.add_task(kind.work, total=None)
         done = _run(
-            lambda: reencrypt_personal_data(
+            lambda: kind.redo(
                 services, batch_size, lambda rows, total: progress.update(task, completed=rows, total=total)
             ),
             actor,
         )
     keyring = data_keyring(settings)
-    usage = key_usage(services)
-    idle = sorted(key_id for key_id in keyring.keys if key_id != keyring.active and not usage.get(key_id))
-    console.print(f"Re-encrypted {done} rows under key {keyring.active}.")
+    usage = kind.usage(services)
+    active = kind.active(keyring)
+    idle = sorted(key_id for key_id in kind.keys(keyring) if key_id != active and not usage.get(key_id))
+    console.print(kind.done.format(rows=done, key=active))
     if idle:
-        console.print(f"No values are left under {', '.join(idle)}: retire with `parity keys retire KEY_ID`.")
+        console.print(f"No values are left under {', '.join(idle)}: retire with `parity keys {kind.retire} KEY_ID`.")
 
 
 @keys_app.command("retire")
 def keys_retire(key_id: str, actor: ActorOption = "cli") -> None:
     """Remove a key from the key file, once no stored value is under it."""
+    _retire(DATA_KEYS, key_id, actor)
+
+
+@keys_app.command("retire-index")
+def keys_retire_index(key_id: str, actor: ActorOption = "cli") -> None:
+    """Remove a blind index key from the key file, once no stored index value is under it."""
+    _retire(INDEX_KEYS, key_id, actor)
+
+
+def _retire(kind: _KeyKind, key_id: str, actor: str) -> None:
     settings = Settings.from_environment()
     keyring = _run(lambda: data_keyring(settings), actor)
-    retired = _run(lambda: keyring.without(key_id), actor)
-    remaining = _run(lambda: key_usage(build_services(settings)), actor).get(key_id, 0)
+    retired = _run(lambda: kind.without(keyring, key_id), actor)
+    remaining = _run(lambda: kind.usage(build_services(settings)), actor).get(key_id, 0)
     if remaining:
-        raise _fail(f"key {key_id} still protects {remaining} values: run `parity keys rotate --resume` first")
+        raise _fail(
+            f"{kind.name} {key_id} still protects {remaining} values: run `parity keys {kind.rotate} --resume` first"
+        )
     if settings.data_keys:
-        console.print(f"No value is under {key_id}: remove it from PARITY_DATA_KEYS.")
+        where = "unset PARITY_DATA_INDEX_KEY" if kind is INDEX_KEYS and key_id == ORIGINAL_INDEX_KEY else None
+        console.print(f"No value is under {key_id}: {where or f'remove it from {kind.setting}'}.")
         return
     write_key_file(data_key_file(settings), retired)
-    console.print(f"Key {key_id} retired from {data_key_file(settings)}.")
+    console.print(f"{kind.name.capitalize()} {key_id} retired from {data_key_file(settings)}.")
 
 
 def _source(settings: Settings) -> str:

@@ -10,6 +10,11 @@ the index secret, so no key serves two purposes.
 A blind index is HMAC-SHA256 over a normalised value, under a key that is not a data key: the same document
 number always gives the same index, so rows can be found by exact value without decrypting anything, while the
 index alone reveals nothing about the value to whoever lacks the key.
+
+A stored index says which index secret made it, so that the index secret can be rotated (every index recomputed
+under a new one while lookups try each configured secret): `<index key id>:<base64url of the HMAC, unpadded>`,
+at most 20 + 1 + 43 = 64 characters, the width the index columns always had. Under the original secret (id
+`original`) an index is 64 hex digits with no id, as every index was stored before index secrets had ids.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from parity.protection.errors import TamperedValue, UnknownKey
-from parity.protection.keyring import Keyring
+from parity.protection.keyring import ORIGINAL_INDEX_KEY, Keyring
 
 NONCE_BYTES = 12
 _ENCRYPTION_INFO = b"parity/field-encryption/v1"
@@ -51,12 +56,17 @@ class FieldCipher:
         self.keyring = keyring
         self._aead = {key_id: AESGCM(_derive(secret, _ENCRYPTION_INFO)) for key_id, secret in keyring.keys.items()}
         self._index_keys = {
-            purpose: _derive(keyring.index_secret, _INDEX_INFO + purpose.encode()) for purpose in ("document", "name")
+            key_id: {purpose: _derive(secret, _INDEX_INFO + purpose.encode()) for purpose in ("document", "name")}
+            for key_id, secret in keyring.index_keys.items()
         }
 
     @property
     def active_key(self) -> str:
         return self.keyring.active
+
+    @property
+    def active_index_key(self) -> str:
+        return self.keyring.index_active
 
     def encrypt(self, plaintext: str, binding: str) -> str:
         nonce = os.urandom(NONCE_BYTES)
@@ -81,17 +91,42 @@ class FieldCipher:
             return stored
         return self.encrypt(self.decrypt(stored, binding), binding)
 
-    def document_index(self, number: str) -> str:
-        """The blind index of a document number: spacing and separators do not count (`AB 12-34` = `ab1234`)."""
-        return self._index("document", normalise_for_index(number).replace(" ", ""))
+    def document_index(self, number: str, key_id: str | None = None) -> str:
+        """The blind index of a document number: spacing and separators do not count (`AB 12-34` = `ab1234`).
 
-    def name_index(self, family_name: str, date_of_birth: date | None) -> str:
+        Under the active index secret, or the one named."""
+        return self._index("document", normalise_for_index(number).replace(" ", ""), key_id)
+
+    def name_index(self, family_name: str, date_of_birth: date | None, key_id: str | None = None) -> str:
         """The blind index of a family name with a date of birth (or with none recorded)."""
         born = date_of_birth.isoformat() if date_of_birth else ""
-        return self._index("name", f"{normalise_for_index(family_name)}\x1f{born}")
+        return self._index("name", f"{normalise_for_index(family_name)}\x1f{born}", key_id)
 
-    def _index(self, purpose: str, normalised: str) -> str:
-        return hmac.new(self._index_keys[purpose], normalised.encode("utf-8"), sha256).hexdigest()
+    def document_indexes(self, number: str) -> list[str]:
+        """The blind index of a document number under each configured index secret (lookups during a rotation)."""
+        return [self.document_index(number, key_id) for key_id in self._index_keys]
+
+    def name_indexes(self, family_name: str, date_of_birth: date | None) -> list[str]:
+        """The blind index of a family name with a date of birth under each configured index secret."""
+        return [self.name_index(family_name, date_of_birth, key_id) for key_id in self._index_keys]
+
+    def _index(self, purpose: str, normalised: str, key_id: str | None) -> str:
+        key_id = key_id or self.keyring.index_active
+        digest = hmac.new(self._index_keys[key_id][purpose], normalised.encode("utf-8"), sha256)
+        if key_id == ORIGINAL_INDEX_KEY:
+            return digest.hexdigest()
+        return f"{key_id}:{base64.urlsafe_b64encode(digest.digest()).decode('ascii').rstrip('=')}"
+
+
+def index_prefix(key_id: str) -> str:
+    """What a stored index under this index secret starts with: its id and `:`, none for the original secret."""
+    return "" if key_id == ORIGINAL_INDEX_KEY else f"{key_id}:"
+
+
+def index_key_of(stored: str) -> str:
+    """The id of the index secret a stored blind index was computed with."""
+    key_id, separator, _ = stored.partition(":")
+    return key_id if separator else ORIGINAL_INDEX_KEY
 
 
 def key_of(stored: str) -> str:

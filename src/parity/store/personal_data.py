@@ -1,5 +1,7 @@
 """The encrypted personal data as a whole (issue 3 item 5): which keys protect how many values, re-encryption under
-the active key, lookups by blind index, and anonymisation of closed cases' people under the retention period."""
+the active key, blind indexes recomputed under the active index secret, lookups by blind index (under every
+configured index secret, so none is missed during a rotation), and anonymisation of closed cases' people under the
+retention period."""
 
 from __future__ import annotations
 
@@ -8,13 +10,28 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, Text, and_, cast, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.identity_links import RecordSource
 from parity.domain.returns import ReturnStatus
 from parity.protection import FieldCipher
-from parity.protection.cipher import key_of
+from parity.protection.cipher import index_prefix, key_of
+from parity.protection.keyring import ORIGINAL_INDEX_KEY
 from parity.services.ports import AnonymisedCounts, ClosedCase, HeldRecord, IndexedPerson
 from parity.store import tables as t
 from parity.store.identity import anonymise_records, indexed_person
@@ -40,11 +57,15 @@ from parity.store.protected import (
     ProtectedPayloads,
     ProtectedTable,
     RepeatedFreeText,
+    stored_blind_indexes,
 )
 
 # Bound parameters per IN (...) query, under the SQLite and PostgreSQL limits.
 _IN_BATCH = 500
 _BLIND_INDEXES = ("name_index", "document_index")
+# The tables holding blind indexes, and the decrypted columns they are computed from.
+_INDEXED_TABLES = (PEOPLE, ADMISSION_MEMBERS)
+_INDEXED_FROM = ("family_name", "date_of_birth", "documents")
 # Rows fetched at a time when payloads are scanned.
 _STREAM_BATCH = 10_000
 
@@ -215,21 +236,75 @@ class SqlPersonalData:
             return func.strpos(column, text)
         return func.instr(column, text)
 
+    # --- blind indexes under the active index secret
+
+    def index_key_usage(self) -> dict[str, int]:
+        usage: dict[str, int] = {}
+        for protected in _INDEXED_TABLES:
+            for column in _BLIND_INDEXES:
+                stored = protected.table.c[column]
+                separator = self._position(stored, ":")
+                key_id = case((separator > 0, func.substr(stored, 1, separator - 1)), else_=literal(ORIGINAL_INDEX_KEY))
+                query = select(key_id, func.count()).where(stored.is_not(None)).group_by(key_id)
+                for found, count in self.connection.execute(query):
+                    usage[found] = usage.get(found, 0) + count
+        return usage
+
+    def rows_to_reindex(self) -> int:
+        return sum(
+            self.connection.execute(
+                select(func.count()).select_from(protected.table).where(self._stale_indexes(protected))
+            ).scalar_one()
+            for protected in _INDEXED_TABLES
+        )
+
+    def reindex(self, limit: int) -> int:
+        done = 0
+        for protected in _INDEXED_TABLES:
+            if done >= limit:
+                break
+            key = protected.table.c[protected.key]
+            columns = [protected.table.c[name] for name in _INDEXED_FROM]
+            query = select(key, *columns).where(self._stale_indexes(protected)).order_by(key).limit(limit - done)
+            for row in self.connection.execute(query).mappings().all():
+                opened = protected.open(self.cipher, row, only=_INDEXED_FROM)
+                indexes = stored_blind_indexes(self.cipher, opened)
+                self.connection.execute(update(protected.table).where(key == row[protected.key]).values(indexes))
+                done += 1
+        return done
+
+    def _stale_indexes(self, protected: ProtectedTable) -> ColumnElement[bool]:
+        """Rows of a person not anonymised holding a blind index under an index secret other than the active one
+        (anonymised rows hold no index and nothing to compute one from)."""
+        prefix = index_prefix(self.cipher.active_index_key)
+
+        def stale(column: ColumnElement[str]) -> ColumnElement[bool]:
+            # Under the original secret an index is bare hex: any index with a key id is under another secret.
+            return and_(column.is_not(None), column.like("%:%") if not prefix else column.not_like(f"{prefix}%"))
+
+        table = protected.table
+        return and_(table.c.anonymised_at.is_(None), or_(*(stale(table.c[name]) for name in _BLIND_INDEXES)))
+
     # --- subject access
 
     def held_record(self, record_id: str) -> HeldRecord | None:
         found = self._people(t.people.c.id == record_id) + self._members(t.admission_members.c.id == record_id)
         return found[0] if found else None
 
+    # A lookup tries the index under every configured index secret: during a rotation a row is under the old one or
+    # the new one, and must be found either way.
+
     def records_with_document(self, number: str) -> list[HeldRecord]:
-        index = self.cipher.document_index(number)
-        return self._people(t.people.c.document_index == index) + self._members(
-            t.admission_members.c.document_index == index
+        indexes = self.cipher.document_indexes(number)
+        return self._people(t.people.c.document_index.in_(indexes)) + self._members(
+            t.admission_members.c.document_index.in_(indexes)
         )
 
     def records_with_name(self, family_name: str, date_of_birth: date | None) -> list[HeldRecord]:
-        index = self.cipher.name_index(family_name, date_of_birth)
-        return self._people(t.people.c.name_index == index) + self._members(t.admission_members.c.name_index == index)
+        indexes = self.cipher.name_indexes(family_name, date_of_birth)
+        return self._people(t.people.c.name_index.in_(indexes)) + self._members(
+            t.admission_members.c.name_index.in_(indexes)
+        )
 
     def _people(self, condition: ColumnElement[bool]) -> list[HeldRecord]:
         people, cases = t.people, t.return_cases

@@ -23,7 +23,7 @@ Only the store calls this module: the domain and services see plain values.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -66,10 +66,12 @@ class ProtectedTable:
                 sealed[column] = cipher.encrypt(codec.encode(value), self.binding(column, row[self.key]))
         return sealed
 
-    def open(self, cipher: FieldCipher, row: RowMapping) -> dict[str, Any]:
-        """A stored row with its personal-data values decrypted."""
+    def open(self, cipher: FieldCipher, row: RowMapping, only: Collection[str] | None = None) -> dict[str, Any]:
+        """A stored row with its personal-data values decrypted (all of them, or those named in `only`)."""
         opened = dict(row)
         for column, codec in self.columns.items():
+            if only is not None and column not in only:
+                continue
             stored = row[column]
             if stored is not None:
                 opened[column] = codec.decode(cipher.decrypt(stored, self.binding(column, row[self.key])))
@@ -107,9 +109,23 @@ PROTECTED_TABLES = (PEOPLE, ADMISSION_MEMBERS, IDENTITY_RECORDS, USERS, IDENTITY
 def blind_indexes(cipher: FieldCipher, identity: IdentityClaim) -> dict[str, str | None]:
     """The lookup columns of a person's row: their first document's number, and family name with date of birth."""
     document = identity.documents[0].number if identity.documents else None
+    return _blind_indexes(cipher, document, identity.family_name, identity.date_of_birth)
+
+
+def stored_blind_indexes(cipher: FieldCipher, opened: Mapping[str, Any]) -> dict[str, str | None]:
+    """The lookup columns of a stored row, from its decrypted family name, date of birth and documents (as
+    `blind_indexes` computed them when it was written, but under the active index secret)."""
+    documents = opened["documents"] or ()
+    document = documents[0]["number"] if documents else None
+    return _blind_indexes(cipher, document, opened["family_name"] or "", opened["date_of_birth"])
+
+
+def _blind_indexes(
+    cipher: FieldCipher, document: str | None, family_name: str, date_of_birth: date | None
+) -> dict[str, str | None]:
     return {
         "document_index": cipher.document_index(document) if document else None,
-        "name_index": cipher.name_index(identity.family_name, identity.date_of_birth),
+        "name_index": cipher.name_index(family_name, date_of_birth),
     }
 
 

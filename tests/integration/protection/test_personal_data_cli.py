@@ -120,4 +120,4 @@ def test_rotation_with_keys_from_the_environment_asks_for_the_new_key_there(
     refused = runner.invoke(app, ["keys", "rotate"])
 
     assert refused.exit_code == 1
-    assert "put a new key first in it" in refused.output
+    assert "put a new key first in PARITY_DATA_KEYS" in refused.output
