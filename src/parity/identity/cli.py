@@ -104,6 +104,88 @@ def train_command(
     typer.echo(f"model version {model.version} written to {written}")
 
 
+# The development sets the bundled calibration was fitted on (docs/identity.md, "Calibration"): records, seed.
+CALIBRATION_SETS = ("2000:102", "10000:103", "20000:3")
+
+
+def calibrate_command(
+    output: Annotated[Path, typer.Argument(help="Model file, or a directory to name it after its version.")],
+    model: ModelOption = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="RECORDS:SEED of a generated development set; repeat for more. Default: "
+            + ", ".join(CALIBRATION_SETS)
+            + ".",
+        ),
+    ] = None,
+    with_register_size: Annotated[
+        bool,
+        typer.Option(
+            help="Also fit a term in log2 of the register's size (off: in a simulated intake that term learns the "
+            "simulation's closed population, not the register; see docs/identity.md)."
+        ),
+    ] = False,
+    fitted_on: Annotated[
+        str | None, typer.Option(help="Date recorded as when the calibration was fitted (YYYY-MM-DD); default today.")
+    ] = None,
+) -> None:
+    """Fit the probability shown on flags to simulated intake and write the model with a calibration section.
+
+    Each set's records arrive one by one and are live-checked against those before them; a logistic regression of
+    "same person" on the match weight (optionally also log2 of the register's size) is fitted to the candidates
+    returned. The
+    weights, the threshold and so the flags stay as they are; only the probability shown changes.
+    """
+    from dataclasses import replace
+    from datetime import date
+
+    from parity.identity.calibration import CALIBRATION_METHOD, IntakeOutcomes, fit_calibration
+    from parity.identity.evaluation import intake_outcomes
+    from parity.identity.intake import today_utc
+
+    base = replace(_load_model(model), calibration=None)
+    parsed: list[tuple[int, int]] = []
+    for text in sets or list(CALIBRATION_SETS):
+        records_text, _, seed_text = text.partition(":")
+        if not (records_text.isdigit() and seed_text.isdigit()):
+            typer.echo(f"error: --set takes RECORDS:SEED, not {text!r}", err=True)
+            raise typer.Exit(code=2)
+        parsed.append((int(records_text), int(seed_text)))
+    try:
+        when = date.fromisoformat(fitted_on) if fitted_on else today_utc()
+    except ValueError as error:
+        typer.echo(f"error: --fitted-on takes YYYY-MM-DD, not {fitted_on!r}", err=True)
+        raise typer.Exit(code=2) from error
+    outcomes = IntakeOutcomes.concatenate(
+        [
+            intake_outcomes(generate_records(size, seed=seed), base, today=when, progress=_report_progress)
+            for size, seed in parsed
+        ]
+    )
+    calibration = fit_calibration(
+        outcomes,
+        use_register_size=with_register_size,
+        provenance={
+            "fit": f"{CALIBRATION_METHOD}; Newton's method, no penalty, candidates decided by the match weight",
+            "data": "synthetic: parity.identity.generator, intake simulated with the live check",
+            "sets": [{"records": size, "seed": seed} for size, seed in parsed],
+            "candidates": int((~outcomes.biometric).sum()),
+            "weights_of_model": base.version,
+            "fitted_on": when.isoformat(),
+            "refit": "on labelled real decisions (decided identity flags) before relying on it",
+        },
+    )
+    calibrated = replace(base, calibration=calibration)
+    written = calibrated.save(output)
+    typer.echo(
+        f"calibration: intercept={calibration.intercept} weight_coefficient={calibration.weight_coefficient} "
+        f"register_size_coefficient={calibration.register_size_coefficient}"
+    )
+    typer.echo(f"model version {calibrated.version} written to {written}")
+
+
 def generate_command(
     output: Annotated[Path, typer.Argument(help="CSV file to write.")],
     records: Annotated[int, typer.Option(help="Number of records.")] = 2_000,
@@ -204,9 +286,12 @@ def check_command(
         )
 
 
-identity_app = typer.Typer(help="Identity resolution: evaluate, train, generate, re-link, check.", no_args_is_help=True)
+identity_app = typer.Typer(
+    help="Identity resolution: evaluate, train, calibrate, generate, re-link, check.", no_args_is_help=True
+)
 identity_app.command("evaluate")(evaluate_command)
 identity_app.command("train")(train_command)
+identity_app.command("calibrate")(calibrate_command)
 identity_app.command("generate")(generate_command)
 identity_app.command("relink")(relink_command)
 identity_app.command("check")(check_command)

@@ -329,10 +329,11 @@ class SplinkIdentityResolver:
         ]
         considered = [table.num_rows for table in candidate_tables]
         scored_by_probe: dict[str, list[ScoredPair]] = {probe.record_id: [] for probe in searchable}
+        register_size = len(self._index)
         for pair in self._scorer.score_aligned(
             probes.take(pa.array(np.repeat(np.arange(len(searchable)), considered))),
             pa.concat_tables([MODEL_ROW_SCHEMA.empty_table().select(SCORED_COLUMNS), *candidate_tables]),
-            self._model.prior_weight_for_register(len(self._index)),
+            self._model.prior_weight_for_register(register_size),
             {NAME_FREQUENCY_COLUMN: self._name_frequencies},
             minimum_weight=_SHOW_FROM_WEIGHT,
         ):
@@ -343,10 +344,16 @@ class SplinkIdentityResolver:
             if reason is not None:
                 checks.append(IdentityCheck(record.record_id, self._model_version, (), 0, (*probe.issues, reason)))
                 continue
-            checks.append(self._ranked(probe, scored_by_probe[probe.record_id], considered_by_probe[probe.record_id]))
+            checks.append(
+                self._ranked(
+                    probe, scored_by_probe[probe.record_id], considered_by_probe[probe.record_id], register_size
+                )
+            )
         return checks
 
-    def _ranked(self, probe: NormalisedRecord, scored: list[ScoredPair], considered: int) -> IdentityCheck:
+    def _ranked(
+        self, probe: NormalisedRecord, scored: list[ScoredPair], considered: int, register_size: int
+    ) -> IdentityCheck:
         probe_biometric = probe.biometric_id
         kept = [
             pair
@@ -355,7 +362,7 @@ class SplinkIdentityResolver:
             and _biometric_verdict(probe_biometric, self._biometric_of.get(pair.right_id)) is not False
         ]
         ranked = sorted(
-            (self._candidate(pair, probe_biometric) for pair in kept),
+            (self._candidate(pair, probe_biometric, register_size) for pair in kept),
             key=lambda c: (c.decided_by != "biometric", -c.match_weight, c.record_id),
         )
         return IdentityCheck(probe.record_id, self._model_version, tuple(ranked[:_MAX_SHOWN]), considered, probe.issues)
@@ -374,12 +381,13 @@ class SplinkIdentityResolver:
             probe.schema.get_field_index("blocking_keys"), "blocking_keys", pa.array([usable], keys_type)
         )
 
-    def _candidate(self, pair: ScoredPair, probe_biometric: str | None) -> CandidateMatch:
+    def _candidate(self, pair: ScoredPair, probe_biometric: str | None, register_size: int) -> CandidateMatch:
         biometric_match = _biometric_verdict(probe_biometric, self._biometric_of.get(pair.right_id)) is True
         return CandidateMatch(
             record_id=pair.right_id,
             match_weight=pair.match_weight,
-            match_probability=pair.match_probability,
+            # The model file's calibration, if it has one (display only: the weight and the threshold decide).
+            match_probability=self._model.match_probability(pair.match_weight, register_size),
             decided_by="biometric" if biometric_match else "match_weight",
             above_threshold=biometric_match or pair.match_weight >= self._model.match_weight_threshold,
             contributions=pair.contributions,

@@ -1,6 +1,7 @@
 """The Splink model: its comparisons, training, and the versioned model file.
 
-A model file is JSON: ``{"format": ..., "match_weight_threshold": ..., "splink_settings": {...}}``. Its version
+A model file is JSON: ``{"format": ..., "match_weight_threshold": ..., "splink_settings": {...}}``, with an optional
+``"calibration"`` section for the probability shown (``calibration``). Its version
 is the first 16 hex digits of the SHA-256 of its canonical JSON text, so two files with the same parameters have
 the same version and any change to a parameter or threshold changes it. Every decision stores that version.
 """
@@ -21,6 +22,7 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
+from parity.identity.calibration import Calibration, probability_from_weight
 from parity.identity.port import DEFAULT_MATCH_WEIGHT_THRESHOLD
 
 MODEL_FORMAT = "parity-identity-model/1"
@@ -184,15 +186,27 @@ class IdentityModel:
     splink_settings: dict[str, Any]
     match_weight_threshold: float
     reference_register_size: int
+    # How the probability shown with a candidate is computed from its weight (``calibration``); None: 2^w/(1+2^w).
+    # It changes no weight and no flag.
+    calibration: Calibration | None = None
 
     def to_json(self) -> str:
-        document = {
+        document: dict[str, Any] = {
             "format": MODEL_FORMAT,
             "match_weight_threshold": self.match_weight_threshold,
             "reference_register_size": self.reference_register_size,
             "splink_settings": self.splink_settings,
         }
+        # Absent rather than null, so that a model without one keeps the version it had before the section existed.
+        if self.calibration is not None:
+            document["calibration"] = self.calibration.to_document()
         return json.dumps(document, sort_keys=True, indent=1)
+
+    def match_probability(self, match_weight: float, register_size: int) -> float:
+        """The probability shown with a candidate of ``match_weight`` found in a register of ``register_size``."""
+        if self.calibration is None:
+            return probability_from_weight(match_weight)
+        return self.calibration.probability(match_weight, register_size)
 
     def prior_for_register(self, register_size: int) -> float:
         reference_prior = float(self.splink_settings["probability_two_random_records_match"])
@@ -224,10 +238,12 @@ class IdentityModel:
         document = json.loads(text)
         if not isinstance(document, dict) or document.get("format") != MODEL_FORMAT:
             raise ValueError(f"{source} is not a {MODEL_FORMAT} model file")
+        calibration = document.get("calibration")
         return cls(
             splink_settings=document["splink_settings"],
             match_weight_threshold=float(document["match_weight_threshold"]),
             reference_register_size=int(document["reference_register_size"]),
+            calibration=None if calibration is None else Calibration.from_document(calibration, source),
         )
 
     @classmethod

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from parity.identity.calibration import probability_from_weight
 from parity.identity.model import IdentityModel
 from parity.identity.model_input import COMPARED_COLUMNS
 
@@ -38,6 +39,7 @@ class ScoredPair:
     left_id: str
     right_id: str
     match_weight: float
+    # 2^w / (1 + 2^w): uncalibrated; the live check shows the model file's calibrated probability instead.
     match_probability: float
     # Each comparison's contribution (log2 Bayes factor) to the match weight, and the level it fell in.
     contributions: dict[str, float]
@@ -211,7 +213,7 @@ class CompiledScorer:
                 left_id=str(result["record_id_l"][i]),
                 right_id=str(result["record_id_r"][i]),
                 match_weight=float(totals[i]),
-                match_probability=_probability(float(totals[i])),
+                match_probability=probability_from_weight(float(totals[i])),
                 contributions={name: float(values[i]) for name, values in contributions.items()},
                 levels={name: self._levels[name][int(result[f"level_{name}"][i])].label for name in self._levels},
             )
@@ -333,11 +335,3 @@ def _conjuncts(condition: str) -> list[str]:
         index += 1
     parts.append(condition[start:].strip())
     return parts
-
-
-def _probability(match_weight: float) -> float:
-    # 2^w / (1 + 2^w), written to stay finite for large weights of either sign.
-    if match_weight >= 0:
-        return float(1 / (1 + 2.0 ** (-match_weight)))
-    odds = float(2.0**match_weight)
-    return odds / (1 + odds)

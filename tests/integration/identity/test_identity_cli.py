@@ -95,3 +95,31 @@ def test_relink_and_check_commands_run_on_a_register_file(tmp_path: Path) -> Non
     first_candidate = checked.stdout.splitlines()[1]
     assert first_candidate.startswith("FLAG r")
     assert "name=" in first_candidate
+
+
+def test_calibrate_adds_a_calibration_and_keeps_the_weights(tmp_path: Path) -> None:
+    bundled = IdentityModel.bundled_default()
+    result = CliRunner().invoke(
+        app,
+        ["identity", "calibrate", str(tmp_path), "--set", "400:102", "--set", "600:103", "--fitted-on", "2026-11-24"],
+    )
+    assert result.exit_code == 0, result.output
+    (written,) = tmp_path.iterdir()
+    model = IdentityModel.load(written)
+    assert model.calibration is not None
+    assert model.calibration.weight_coefficient > 0
+    assert model.calibration.register_size_coefficient == 0.0
+    assert model.calibration.provenance["sets"] == [{"records": 400, "seed": 102}, {"records": 600, "seed": 103}]
+    assert model.calibration.provenance["weights_of_model"] == "12295d49235e4b4a"
+    assert model.calibration.provenance["fitted_on"] == "2026-11-24"
+    assert (model.splink_settings, model.match_weight_threshold) == (
+        bundled.splink_settings,
+        bundled.match_weight_threshold,
+    )
+    assert written.name == f"identity-model-{model.version}.json"
+
+
+def test_calibrate_refuses_a_malformed_set(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["identity", "calibrate", str(tmp_path), "--set", "2000"])
+    assert result.exit_code == 2
+    assert "RECORDS:SEED" in result.output

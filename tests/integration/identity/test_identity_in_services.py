@@ -15,7 +15,9 @@ from parity.domain.errors import InvalidCommand, NotEligible
 from parity.domain.identity_links import FlagStatus
 from parity.domain.people import Sex
 from parity.domain.returns import ReturnStatus
+from parity.identity.calibration import probability_from_weight
 from parity.identity.live import SplinkIdentityResolver
+from parity.identity.model import IdentityModel
 from parity.protection import FieldCipher
 from parity.scheme.model import AdmissionExclusion
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
@@ -80,6 +82,10 @@ def test_a_returnee_crossing_again_is_flagged_and_once_confirmed_expedited(
     model_version = matching.identity.model_version
     assert (flag.id, flag.status, flag.model_version) == (flag_id, FlagStatus.PENDING, model_version)
     assert flag.match_weight >= 4.0
+    # The probability stored and shown is the model file's calibrated one (the register held one record).
+    model = IdentityModel.bundled_default()
+    assert flag.match_probability == model.match_probability(flag.match_weight, 1)
+    assert flag.match_probability != probability_from_weight(flag.match_weight)
     assert set(flag.contributions) == {"name", "dob", "nationality", "sex", "document_number"}
     assert sum(flag.contributions.values()) != 0
     with matching.uow() as uow:
