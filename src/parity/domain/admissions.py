@@ -15,7 +15,7 @@ from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.eligibility import Applicant, admission_bars
 from parity.domain.errors import DeadlinePassed, InvalidCommand, NotEligible, TooEarly
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
-from parity.domain.lifecycle import Action, Transition, TransitionTable
+from parity.domain.lifecycle import Action, Transition, TransitionTable, check_next_action, last_action
 from parity.domain.messages import Message, joined
 from parity.domain.payloads import required_text
 from parity.scheme.model import AdmissionExclusion, PriorityFactor, Scheme
@@ -115,22 +115,14 @@ class AdmissionCase:
         return frozenset(PriorityFactor(action.payload["factor"]) for action in recorded)
 
     def record(self, action: Action, scheme: Scheme) -> None:
-        ADMISSION_TRANSITIONS.transition(self.status, action.kind)
-        if self.actions and action.at < self.actions[-1].at:
-            raise InvalidCommand(
-                Message(
-                    "'%(action)s' is dated before the case's last action (%(last)s)",
-                    action=action.kind,
-                    last=self.actions[-1].at,
-                )
-            )
+        check_next_action(ADMISSION_TRANSITIONS, self.actions, action)
         guard = _GUARDS.get(action.kind)
         if guard is not None:
             guard(self, action, scheme)
         self.actions.append(action)
 
     def last(self, kind: str) -> Action | None:
-        return next((a for a in reversed(self.actions) if a.kind == kind), None)
+        return last_action(self.actions, kind)
 
     def deadlines(self, scheme: Scheme) -> list[Deadline]:
         clock = ClockRules(scheme.timezone, scheme.calendars)

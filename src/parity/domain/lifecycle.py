@@ -7,13 +7,13 @@ table raises `IllegalTransition`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from parity.domain.errors import IllegalTransition, UnknownAction
+from parity.domain.errors import IllegalTransition, InvalidCommand, UnknownAction
 from parity.domain.messages import Message
 
 S = TypeVar("S", bound=StrEnum)
@@ -100,3 +100,22 @@ class TransitionTable(Generic[S]):
             if t.target is not None:
                 found.add(t.target)
         return found
+
+
+def check_next_action(table: TransitionTable[S], history: Sequence[Action], action: Action) -> None:
+    """Refuse ``action`` unless ``table`` allows it after ``history`` and it is not dated before the last action
+    (a history is in time order, so its deadlines read from it are right)."""
+    table.transition(table.replay(history), action.kind)
+    if history and action.at < history[-1].at:
+        raise InvalidCommand(
+            Message(
+                "'%(action)s' is dated before the case's last action (%(last)s)",
+                action=action.kind,
+                last=history[-1].at,
+            )
+        )
+
+
+def last_action(history: Sequence[Action], kind: str) -> Action | None:
+    """The latest action of ``kind`` in ``history``, if any."""
+    return next((a for a in reversed(history) if a.kind == kind), None)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from parity.domain.clocks import ClockRules, Deadline, Pause
 from parity.domain.errors import DeadlinePassed, InvalidCommand, TooEarly, TransferBlocked
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
-from parity.domain.lifecycle import Action, Transition, TransitionTable
+from parity.domain.lifecycle import Action, Transition, TransitionTable, check_next_action, last_action
 from parity.domain.messages import Message
 from parity.domain.payloads import optional_amount, optional_date, required_date, required_datetime, required_text
 from parity.scheme.model import Duration, Scheme, TransferPrecondition
@@ -137,22 +137,14 @@ class ReturnCase:
 
     def record(self, action: Action, scheme: Scheme) -> None:
         """Append an action if the table allows it now and the scheme's rules hold; raise otherwise."""
-        RETURN_TRANSITIONS.transition(self.status, action.kind)
-        if self.actions and action.at < self.actions[-1].at:
-            raise InvalidCommand(
-                Message(
-                    "'%(action)s' is dated before the case's last action (%(last)s)",
-                    action=action.kind,
-                    last=self.actions[-1].at,
-                )
-            )
+        check_next_action(RETURN_TRANSITIONS, self.actions, action)
         guard = _GUARDS.get(action.kind)
         if guard is not None:
             guard(self, action, scheme)
         self.actions.append(action)
 
     def last(self, kind: str) -> Action | None:
-        return next((a for a in reversed(self.actions) if a.kind == kind), None)
+        return last_action(self.actions, kind)
 
     @property
     def transport(self) -> tuple[str, Decimal | None] | None:
