@@ -65,7 +65,7 @@ def test_a_flag_shows_both_records_side_by_side_and_each_fields_contribution(
     assert seeded[0].identity.model_version in page
     shown = page[page.index("Match probability") :]
     assert re.search(r"\d+(\.\d)?\s?%", shown[:400])  # the calibrated probability
-    assert "tested on synthetic records" in shown[:600]  # and what it is worth
+    assert "this model version was calibrated on" in shown[:600]  # and what it is worth
     assert 'name="decision"' in page
     flag_id = link.rsplit("/", 1)[1]
     reads = [e.event for e in latest_entries(seeded[0], 50) if e.event.action == "identity_flag:read"]
