@@ -9,6 +9,7 @@ added since the last merge wait in a small unsorted buffer so that adding one re
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -275,6 +276,10 @@ class SplinkIdentityResolver:
         self._index = CandidateIndex(connection)
         self._biometric_of: dict[str, str | None] = {}
         self._name_frequencies = ValueFrequencies()
+        # One DuckDB connection and one register serve every thread of the process (the web server checks inside
+        # requests, on a thread pool): a check reads tables it registers by fixed names, and adding or removing
+        # records rebuilds the register, so each public operation runs alone.
+        self._lock = threading.RLock()
 
     @property
     def model_version(self) -> str:
@@ -286,32 +291,36 @@ class SplinkIdentityResolver:
 
     def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
         """Add records to the register; returns the ones refused, with reasons (they are not added)."""
-        # Repeats are refused before normalising: catch-up hands a process its own records back after each commit.
-        known = self._biometric_of
-        repeated = [
-            RejectedRecord(r.record_id, "record id already in the register") for r in records if r.record_id in known
-        ]
-        prepared = prepare_records([r for r in records if r.record_id not in known], self._today)
-        fresh = prepared.usable
-        if not fresh:
+        with self._lock:
+            # Repeats are refused before normalising: catch-up hands a process its own records back after each commit.
+            known = self._biometric_of
+            repeated = [
+                RejectedRecord(r.record_id, "record id already in the register")
+                for r in records
+                if r.record_id in known
+            ]
+            prepared = prepare_records([r for r in records if r.record_id not in known], self._today)
+            fresh = prepared.usable
+            if not fresh:
+                return prepared.rejected + repeated
+            rows = model_rows_table(fresh)
+            self._index.add(rows)
+            self._name_frequencies.add(rows.column(NAME_FREQUENCY_COLUMN).to_pylist())
+            self._biometric_of.update((r.record_id, r.biometric_id) for r in fresh)
             return prepared.rejected + repeated
-        rows = model_rows_table(fresh)
-        self._index.add(rows)
-        self._name_frequencies.add(rows.column(NAME_FREQUENCY_COLUMN).to_pylist())
-        self._biometric_of.update((r.record_id, r.biometric_id) for r in fresh)
-        return prepared.rejected + repeated
 
     def remove(self, record_ids: Sequence[str]) -> None:
         """Take records out of the register: never candidates again, no longer counted in name frequencies, their
         values gone from the register's tables. Ids not in the register are ignored; an id removed and then added
         again is registered afresh, as a new record."""
-        held = [record_id for record_id in dict.fromkeys(record_ids) if record_id in self._biometric_of]
-        if not held:
-            return
-        removed = self._index.remove(held)
-        self._name_frequencies.remove(removed.column(NAME_FREQUENCY_COLUMN).to_pylist())
-        for record_id in held:
-            del self._biometric_of[record_id]
+        with self._lock:
+            held = [record_id for record_id in dict.fromkeys(record_ids) if record_id in self._biometric_of]
+            if not held:
+                return
+            removed = self._index.remove(held)
+            self._name_frequencies.remove(removed.column(NAME_FREQUENCY_COLUMN).to_pylist())
+            for record_id in held:
+                del self._biometric_of[record_id]
 
     def check(self, record: IdentityRecord) -> IdentityCheck:
         return self.check_all([record])[0]
@@ -320,36 +329,38 @@ class SplinkIdentityResolver:
         """Each record against the register (not against each other), scored in one query: planning the
         scoring query costs more than scoring a boat's worth of candidates, so people recorded together are
         scored together. Each record's candidates are still only those sharing one of its blocking keys."""
-        normalised = [normalise_record(record, self._today) for record in records]
-        reasons = [rejection_reason(n) for n in normalised]
-        searchable = [n for n, reason in zip(normalised, reasons, strict=True) if reason is None]
-        probes = model_rows_table(searchable)
-        candidate_tables = [
-            table for _, table in self._index.search_each(probes.column("blocking_keys").to_pylist(), SCORED_COLUMNS)
-        ]
-        considered = [table.num_rows for table in candidate_tables]
-        scored_by_probe: dict[str, list[ScoredPair]] = {probe.record_id: [] for probe in searchable}
-        register_size = len(self._index)
-        for pair in self._scorer.score_aligned(
-            probes.take(pa.array(np.repeat(np.arange(len(searchable)), considered))),
-            pa.concat_tables([MODEL_ROW_SCHEMA.empty_table().select(SCORED_COLUMNS), *candidate_tables]),
-            self._model.prior_weight_for_register(register_size),
-            {NAME_FREQUENCY_COLUMN: self._name_frequencies},
-            minimum_weight=_SHOW_FROM_WEIGHT,
-        ):
-            scored_by_probe[pair.left_id].append(pair)
-        considered_by_probe = {probe.record_id: n for probe, n in zip(searchable, considered, strict=True)}
-        checks = []
-        for record, probe, reason in zip(records, normalised, reasons, strict=True):
-            if reason is not None:
-                checks.append(IdentityCheck(record.record_id, self._model_version, (), 0, (*probe.issues, reason)))
-                continue
-            checks.append(
-                self._ranked(
-                    probe, scored_by_probe[probe.record_id], considered_by_probe[probe.record_id], register_size
+        with self._lock:
+            normalised = [normalise_record(record, self._today) for record in records]
+            reasons = [rejection_reason(n) for n in normalised]
+            searchable = [n for n, reason in zip(normalised, reasons, strict=True) if reason is None]
+            probes = model_rows_table(searchable)
+            candidate_tables = [
+                table
+                for _, table in self._index.search_each(probes.column("blocking_keys").to_pylist(), SCORED_COLUMNS)
+            ]
+            considered = [table.num_rows for table in candidate_tables]
+            scored_by_probe: dict[str, list[ScoredPair]] = {probe.record_id: [] for probe in searchable}
+            register_size = len(self._index)
+            for pair in self._scorer.score_aligned(
+                probes.take(pa.array(np.repeat(np.arange(len(searchable)), considered))),
+                pa.concat_tables([MODEL_ROW_SCHEMA.empty_table().select(SCORED_COLUMNS), *candidate_tables]),
+                self._model.prior_weight_for_register(register_size),
+                {NAME_FREQUENCY_COLUMN: self._name_frequencies},
+                minimum_weight=_SHOW_FROM_WEIGHT,
+            ):
+                scored_by_probe[pair.left_id].append(pair)
+            considered_by_probe = {probe.record_id: n for probe, n in zip(searchable, considered, strict=True)}
+            checks = []
+            for record, probe, reason in zip(records, normalised, reasons, strict=True):
+                if reason is not None:
+                    checks.append(IdentityCheck(record.record_id, self._model_version, (), 0, (*probe.issues, reason)))
+                    continue
+                checks.append(
+                    self._ranked(
+                        probe, scored_by_probe[probe.record_id], considered_by_probe[probe.record_id], register_size
+                    )
                 )
-            )
-        return checks
+            return checks
 
     def _ranked(
         self, probe: NormalisedRecord, scored: list[ScoredPair], considered: int, register_size: int
@@ -370,16 +381,18 @@ class SplinkIdentityResolver:
     @property
     def register_rows(self) -> pa.Table:
         """The register as model rows (see ``model_input``)."""
-        return self._index.rows
+        with self._lock:
+            return self._index.rows
 
     def probe_row(self, normalised: NormalisedRecord) -> pa.Table:
         """The model row a check compares, its blocking keys limited to those the check searches."""
-        probe = model_rows_table([normalised])
-        usable, _ = self._index.search(probe.column("blocking_keys")[0].as_py(), ["record_id"])
-        keys_type = MODEL_ROW_SCHEMA.field("blocking_keys").type
-        return probe.set_column(
-            probe.schema.get_field_index("blocking_keys"), "blocking_keys", pa.array([usable], keys_type)
-        )
+        with self._lock:
+            probe = model_rows_table([normalised])
+            usable, _ = self._index.search(probe.column("blocking_keys")[0].as_py(), ["record_id"])
+            keys_type = MODEL_ROW_SCHEMA.field("blocking_keys").type
+            return probe.set_column(
+                probe.schema.get_field_index("blocking_keys"), "blocking_keys", pa.array([usable], keys_type)
+            )
 
     def _candidate(self, pair: ScoredPair, probe_biometric: str | None, register_size: int) -> CandidateMatch:
         biometric_match = _biometric_verdict(probe_biometric, self._biometric_of.get(pair.right_id)) is True
