@@ -23,6 +23,7 @@ from parity.config import Settings
 from parity.domain.errors import DomainError
 from parity.domain.notices import NoticeKind, OperatingState
 from parity.identity.cli import identity_app
+from parity.identity_calibration_cli import calibrate_from_decisions_command
 from parity.personal_data_cli import keys_app, retention_app, subject_access_app
 from parity.scheme import Scheme, SchemeError, bundled_scheme_ids, load_scheme
 from parity.selection_cli import select_app
@@ -61,6 +62,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
 app.add_typer(subject_access_app, name="subject-access")
 app.command("serve")(serve)
+identity_app.command("calibrate-from-decisions")(calibrate_from_decisions_command)
 
 console = Console()
 errors = Console(stderr=True)

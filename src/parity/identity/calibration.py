@@ -14,7 +14,8 @@ positive, so the displayed probability rises with the weight and the ranking and
 The section is fitted (logistic regression, NumPy only) on the candidates a simulated intake returns: labelled
 records arrive one at a time, each is checked against the records before it with the live check, then added
 (``intake_outcomes``). It is fitted on synthetic records, so it says how the model behaves on the generator; real
-decisions on flags are the labels a refit on real data needs.
+decisions on flags are the labels a refit on real data needs, and ``fit_calibration_to_decisions`` fits the same
+parameters to them (``parity identity calibrate-from-decisions``).
 """
 
 from __future__ import annotations
@@ -142,17 +143,33 @@ def fit_calibration(
     truth = by_weight.same_person.astype(np.float64)
     if len(truth) < 10 or truth.min() == truth.max():
         raise ValueError("calibration needs candidates of both kinds (same person and not)")
-    # Start from the uncalibrated mapping (natural log-odds = ln 2 x weight).
+
+    def log_likelihood(coefficients: npt.NDArray[np.float64]) -> float:
+        linear = design @ coefficients
+        return float(np.sum(truth * linear - np.logaddexp(0, linear)))
+
+    # Start from the uncalibrated mapping (natural log-odds = ln 2 x weight). A full Newton step can overshoot
+    # from there and diverge (seen on a few hundred decided flags), so a step that lowers the likelihood is halved
+    # until it does not: the same optimum, reached from anywhere.
     beta = np.zeros(design.shape[1])
     beta[1] = math.log(2)
+    current = log_likelihood(beta)
     for _ in range(100):
-        p = 1 / (1 + np.exp(-(design @ beta)))
+        p = np.exp(-np.logaddexp(0, -(design @ beta)))  # 1 / (1 + e^-z), without overflow
         gradient = design.T @ (truth - p)
         hessian = (design * (p * (1 - p))[:, None]).T @ design + 1e-9 * np.eye(design.shape[1])
         step = np.linalg.solve(hessian, gradient)
-        beta = beta + step
+        for _halving in range(60):
+            value = log_likelihood(beta + step)
+            if value >= current - 1e-12:
+                break
+            step = step / 2
+        beta, current = beta + step, value
         if np.max(np.abs(step)) < 1e-10:
             break
+    else:
+        # Answers that separate completely at one weight push the coefficients off to infinity.
+        raise ValueError("the fit did not converge: the answers separate completely (or nearly) by the weight")
     in_bits = beta / math.log(2)
     return Calibration(
         intercept=round(float(in_bits[0]), 6),
@@ -160,6 +177,61 @@ def fit_calibration(
         register_size_coefficient=round(float(in_bits[2]), 6) if use_register_size else 0.0,
         provenance=dict(provenance or {}),
     )
+
+
+# A refit on decided flags (``parity identity calibrate-from-decisions``) needs at least this many decisions, and
+# this many of each answer. Two parameters are fitted; the usual rule for logistic regression asks for about ten of
+# the rarer outcome per parameter, so 20 of each answer. 200 in all is a floor, not a guarantee: on labels drawn
+# from a known curve (weights 0.5-8, a quarter "not the same person") the fitted weight coefficient (0.7) varies
+# by 0.17 (standard deviation) at 200 decisions and 0.09 at 600, so the before/after table is to be read before the
+# file is used (docs/identity.md, "Calibration of the probability shown"). Fewer is refused, not fitted with a
+# warning: the probability is shown to every caseworker on every flag.
+MIN_DECISIONS = 200
+MIN_EACH_ANSWER = 20
+
+
+class TooFewDecisions(ValueError):
+    """The decided flags are too few, or too nearly of one answer, to refit the calibration on."""
+
+
+def fit_calibration_to_decisions(
+    match_weight: Sequence[float] | npt.NDArray[np.float64],
+    same_person: Sequence[bool] | npt.NDArray[np.bool_],
+    *,
+    provenance: Mapping[str, Any],
+) -> Calibration:
+    """The calibration fitted (``fit_calibration``, on the weight alone: the register's size is not stored with a
+    flag) to people's decisions on flags: each flag's match weight and whether it was decided "same person".
+
+    Refused (``TooFewDecisions``) below ``MIN_DECISIONS`` decisions or ``MIN_EACH_ANSWER`` of either answer;
+    ``ValueError`` when the decisions give no usable fit (they do not rise with the weight, or separate completely
+    at one weight, so that the fit runs off to infinity).
+    """
+    weights = np.asarray(match_weight, dtype=np.float64)
+    truth = np.asarray(same_person, dtype=np.bool_)
+    same = int(truth.sum())
+    different = len(truth) - same
+    if len(truth) < MIN_DECISIONS or min(same, different) < MIN_EACH_ANSWER:
+        raise TooFewDecisions(
+            f"too few decisions to refit on: {len(truth)} decided flags ({same} same person, {different} not the "
+            f"same person); a refit needs at least {MIN_DECISIONS}, with at least {MIN_EACH_ANSWER} of each answer"
+        )
+    outcomes = IntakeOutcomes(
+        match_weight=weights,
+        displayed_probability=np.array([probability_from_weight(w) for w in weights], dtype=np.float64),
+        register_size=np.ones(len(weights), dtype=np.int64),
+        same_person=truth,
+        flagged=np.ones(len(weights), dtype=np.bool_),
+        biometric=np.zeros(len(weights), dtype=np.bool_),
+    )
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        try:
+            return fit_calibration(outcomes, provenance=provenance)
+        except (ValueError, np.linalg.LinAlgError) as error:
+            raise ValueError(
+                f"the decisions give no usable calibration ({error}): check that answers rise with the weight and "
+                "that both answers occur across a range of weights"
+            ) from error
 
 
 @dataclass(frozen=True)

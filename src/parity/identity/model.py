@@ -13,7 +13,7 @@ import json
 import logging
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -224,6 +224,26 @@ class IdentityModel:
     @property
     def version(self) -> str:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def weights_version(self) -> str:
+        """The version of this model without its calibration section: what decides the weights, the threshold and
+        so the flags. Models that differ only in their calibration share it (the bundled model's is
+        ``12295d49235e4b4a``)."""
+        return replace(self, calibration=None).version
+
+    def versions_with_these_weights(self) -> frozenset[str]:
+        """The model versions known to raise the same flags with the same weights as this one: its own, its weights
+        version, and those its calibration's provenance lists (``weights_of_model``; ``models_with_these_weights``,
+        which a refit from decided flags keeps). A flag stores the full version it was raised under, which cannot
+        be turned back into the weights, so this is the list a refit selects flags by. The provenance's list is
+        ignored if it names other weights (a file whose weights were edited after it was calibrated)."""
+        known = {self.version, self.weights_version}
+        provenance = self.calibration.provenance if self.calibration is not None else {}
+        if provenance.get("weights_of_model") == self.weights_version:
+            listed = provenance.get("models_with_these_weights", [])
+            known.update(str(version) for version in listed if isinstance(version, str))
+        return frozenset(known)
 
     def save(self, directory_or_file: Path) -> Path:
         """Write the model; given a directory, the file is named after the version."""

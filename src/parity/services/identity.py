@@ -16,7 +16,7 @@ the store first, and a candidate anonymised there is not flagged either.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,8 +36,9 @@ from parity.domain.people import IdentityClaim
 from parity.domain.returns import RETURN_TRANSITIONS
 from parity.identity.port import IdentityResolver, NullIdentityResolver
 from parity.identity.records import IdentityRecord
+from parity.services.audit import append
 from parity.services.context import Services, run_command, scheme_ref
-from parity.services.ports import IndexedPerson, UnitOfWork
+from parity.services.ports import DecidedWeights, IndexedPerson, UnitOfWork
 
 # Records handed to the resolver at a time while it is filled from the store.
 _WARM_BATCH = 10_000
@@ -234,6 +235,28 @@ def identity_flags(services: Services, case_id: str) -> list[IdentityFlag]:
     """The identity flags raised for a case's people, pending and decided, oldest first."""
     with services.uow() as uow:
         return uow.identity.flags_for_case(case_id)
+
+
+# The audit log's name for the read of decided flags that a refit of the probability shown makes.
+READ_DECISIONS_FOR_CALIBRATION = "read_identity_decisions_for_calibration"
+
+
+def decisions_for_calibration(
+    services: Services, model_versions: Collection[str], *, since: datetime | None = None
+) -> DecidedWeights:
+    """The decided flags a refit of the probability shown learns from: those raised under one of
+    ``model_versions`` (the caller names the versions that share the current model's weights and threshold,
+    ``IdentityModel.versions_with_these_weights``) and decided by a person on the match weight, as (weight, same
+    person) pairs; flags decided by fingerprints are left out, since the weight did not decide them.
+
+    The read is audited in the same transaction. It holds no personal data, so the entry names no record: who read,
+    when, from where, and what (the action's name).
+    """
+    with services.uow() as uow:
+        decided = uow.identity.decided_weights(model_versions, since=since)
+        append(uow, services.audit, services.clock.now(), READ_DECISIONS_FOR_CALIBRATION, record_ids=(), outcome="read")
+        uow.commit()
+    return decided
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,26 @@ class IndexedPerson:
     record: IdentityRecord
 
 
+@dataclass(frozen=True)
+class DecidedWeights:
+    """Decided identity flags reduced to what a refit of the probability shown needs (``parity identity
+    calibrate-from-decisions``): each flag's match weight and whether the answer was "same person", oldest decision
+    first. No flag, record, case or person id, and no name, leaves the store."""
+
+    pairs: tuple[tuple[float, bool], ...]
+    first_decided_at: datetime | None
+    last_decided_at: datetime | None
+    by_model_version: Mapping[str, int]  # how many of the pairs were decided under each model version
+
+    @property
+    def same_person(self) -> int:
+        return sum(1 for _, same in self.pairs if same)
+
+    @property
+    def not_same_person(self) -> int:
+        return len(self.pairs) - self.same_person
+
+
 class IdentityRepository(Protocol):
     """The identity index and its flags (issue 5). Names, dates of birth and document numbers are read and
     written only here, so that encrypting them at rest touches one place."""
@@ -143,6 +163,12 @@ class IdentityRepository(Protocol):
 
     def pending_flags(self, limit: int) -> list[IdentityFlag]:
         """Flags nobody has decided yet, oldest first; among flags raised together, the strongest match first."""
+        ...
+
+    def decided_weights(self, model_versions: Collection[str], *, since: datetime | None = None) -> DecidedWeights:
+        """The decided flags raised under one of ``model_versions`` whose basis is the match weight (a flag decided
+        by fingerprints says nothing about the weight), decided at or after ``since`` when given: (weight, same
+        person) pairs, oldest decision first."""
         ...
 
 

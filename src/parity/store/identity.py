@@ -17,7 +17,7 @@ from parity.domain.messages import Message
 from parity.domain.returns import ReturnStatus
 from parity.identity.records import IdentityRecord
 from parity.protection import FieldCipher
-from parity.services.ports import ConcurrencyConflict, IndexedPerson, NotFound
+from parity.services.ports import ConcurrencyConflict, DecidedWeights, IndexedPerson, NotFound
 from parity.store import tables as t
 from parity.store.protected import IDENTITY_FLAGS, IDENTITY_RECORDS
 
@@ -264,3 +264,32 @@ class SqlIdentityRepository:
             .order_by(flags.c.raised_at, flags.c.match_weight.desc(), flags.c.id)
         )
         return [_flag(self.cipher, row) for row in self.connection.execute(query).mappings()]
+
+    def decided_weights(self, model_versions: Collection[str], *, since: datetime | None = None) -> DecidedWeights:
+        """Only the weight, the answer, the model version (counted) and the time of decision leave: no record or
+        case id, no decision reason, nothing encrypted (the flag's own id orders ties and is dropped)."""
+        flags = t.identity_flags
+        decided = (FlagStatus.SAME_PERSON.value, FlagStatus.NOT_SAME_PERSON.value)
+        wanted = [flags.c.status.in_(decided), flags.c.basis == "match_weight"]
+        if since is not None:
+            wanted.append(flags.c.decided_at >= since)
+        rows: list[tuple[datetime, str, float, bool, str]] = []
+        versions = sorted(set(model_versions))
+        for start in range(0, len(versions), _IN_BATCH):
+            query = select(
+                flags.c.decided_at, flags.c.id, flags.c.match_weight, flags.c.status, flags.c.model_version
+            ).where(*wanted, flags.c.model_version.in_(versions[start : start + _IN_BATCH]))
+            rows.extend(
+                (decided_at, flag_id, float(weight), status == FlagStatus.SAME_PERSON.value, version)
+                for decided_at, flag_id, weight, status, version in self.connection.execute(query)
+            )
+        rows.sort(key=lambda row: (row[0], row[1]))  # the flag id only breaks ties; it is not returned
+        by_version: dict[str, int] = {}
+        for *_, version in rows:
+            by_version[version] = by_version.get(version, 0) + 1
+        return DecidedWeights(
+            pairs=tuple((weight, same) for _, _, weight, same, _ in rows),
+            first_decided_at=rows[0][0] if rows else None,
+            last_decided_at=rows[-1][0] if rows else None,
+            by_model_version=dict(sorted(by_version.items())),
+        )

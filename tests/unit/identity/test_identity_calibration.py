@@ -5,13 +5,18 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from parity.identity.calibration import (
     CALIBRATION_METHOD,
+    MIN_DECISIONS,
+    MIN_EACH_ANSWER,
     Calibration,
     IntakeOutcomes,
+    TooFewDecisions,
     fit_calibration,
+    fit_calibration_to_decisions,
     probability_from_weight,
     reliability,
 )
@@ -158,3 +163,84 @@ def test_reliability_bins_brier_and_log_loss() -> None:
     assert measured.bins[2].mean_displayed == pytest.approx((0.95 + 0.97 + 1.0) / 3)
     assert measured.brier == pytest.approx(np.mean((shown - truth) ** 2))
     assert measured.mean_absolute_gap(minimum_count=2) == pytest.approx((0.05 + (1 - 2.92 / 3)) / 2)
+
+
+# --- Refitting on decided flags (parity identity calibrate-from-decisions)
+
+
+def _decisions(intercept: float, slope: float, n: int, seed: int) -> tuple[npt.NDArray[np.float64], Any]:
+    """Weights as flags have them (at or above the threshold) and answers drawn from a known curve."""
+    rng = np.random.default_rng(seed)
+    weights = rng.uniform(0.5, 8.0, n)
+    return weights, rng.random(n) < 1 / (1 + 2.0 ** -(intercept + slope * weights))
+
+
+def test_a_refit_on_decisions_recovers_the_curve_they_were_drawn_from() -> None:
+    weights, answers = _decisions(-0.5, 0.7, 20_000, seed=3)
+    fitted = fit_calibration_to_decisions(weights, answers, provenance={"data": "decided flags"})
+    assert fitted.intercept == pytest.approx(-0.5, abs=0.1)
+    assert fitted.weight_coefficient == pytest.approx(0.7, abs=0.03)
+    assert fitted.register_size_coefficient == 0.0
+    assert fitted.provenance == {"data": "decided flags"}
+
+
+def test_the_fit_converges_where_a_full_newton_step_from_the_start_overshot() -> None:
+    # On these 200 decisions the undamped Newton iteration from (0, ln 2) ran off to ~1e11; the fit halves a step
+    # that lowers the likelihood.
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        weights = rng.uniform(0.5, 8, 200)
+        answers = rng.random(200) < 1 / (1 + 2.0 ** -(-0.5 + 0.7 * weights))
+        fitted = fit_calibration_to_decisions(weights, answers, provenance={})
+        assert abs(fitted.intercept) < 5
+        assert 0 < fitted.weight_coefficient < 3
+
+
+@pytest.mark.parametrize(
+    ("same", "different"),
+    [(180, 19), (19, 181), (MIN_DECISIONS - MIN_EACH_ANSWER - 1, MIN_EACH_ANSWER), (300, 0), (0, 300)],
+)
+def test_a_refit_on_too_few_decisions_or_too_few_of_one_answer_is_refused(same: int, different: int) -> None:
+    weights = np.linspace(0.5, 8.0, same + different)
+    answers = np.zeros(same + different, dtype=np.bool_)
+    answers[np.linspace(0, same + different - 1, same).astype(int)] = True  # spread across the weights
+    assert int(answers.sum()) == same
+    with pytest.raises(TooFewDecisions, match=f"at least {MIN_DECISIONS}, with at least {MIN_EACH_ANSWER}"):
+        fit_calibration_to_decisions(weights, answers, provenance={})
+
+
+def test_the_minimum_is_enough() -> None:
+    weights = np.linspace(0.5, 8.0, MIN_DECISIONS)
+    answers = np.ones(MIN_DECISIONS, dtype=np.bool_)
+    answers[np.linspace(0, MIN_DECISIONS - 1, MIN_EACH_ANSWER).astype(int)] = False
+    assert fit_calibration_to_decisions(weights, answers, provenance={}).weight_coefficient > 0
+
+
+@pytest.mark.parametrize("rising", [True, False])
+def test_answers_that_separate_by_the_weight_or_fall_with_it_are_refused(rising: bool) -> None:
+    weights = np.linspace(0.5, 8.0, 300)
+    answers = weights > 3 if rising else weights < 3
+    with pytest.raises(ValueError, match="no usable calibration"):
+        fit_calibration_to_decisions(weights, answers, provenance={})
+
+
+def test_the_weights_version_is_the_version_without_the_calibration() -> None:
+    bundled = IdentityModel.bundled_default()
+    assert bundled.weights_version == "12295d49235e4b4a" == replace(bundled, calibration=None).version
+    assert bundled.calibration is not None
+    assert bundled.calibration.provenance["weights_of_model"] == bundled.weights_version
+    assert bundled.versions_with_these_weights() == {bundled.version, "12295d49235e4b4a"}
+    recalibrated = replace(bundled, calibration=replace(bundled.calibration, intercept=0.1))
+    assert recalibrated.weights_version == bundled.weights_version
+    assert recalibrated.version != bundled.version
+    assert replace(bundled, match_weight_threshold=1.0).weights_version != bundled.weights_version
+
+
+def test_the_versions_with_these_weights_follow_the_refits_provenance_unless_the_weights_changed() -> None:
+    bundled = IdentityModel.bundled_default()
+    assert bundled.calibration is not None
+    listed = {"weights_of_model": bundled.weights_version, "models_with_these_weights": [bundled.version, "aaaa"]}
+    refit = replace(bundled, calibration=replace(bundled.calibration, intercept=0.2, provenance=listed))
+    assert refit.versions_with_these_weights() == {refit.version, bundled.weights_version, bundled.version, "aaaa"}
+    edited = replace(refit, match_weight_threshold=1.0)  # weights changed after the refit: its list is stale
+    assert edited.versions_with_these_weights() == {edited.version, edited.weights_version}
