@@ -11,7 +11,14 @@ from parity.domain.clocks import ClockRules
 from parity.domain.errors import InvalidCommand
 from parity.domain.returns import ReturnStatus
 from parity.scheme import Scheme
-from parity.services.committee import CaseType, DeadlineTally, LegalBlockCount, RefusalCount, committee_report
+from parity.services.committee import (
+    ADMISSION_REFUSAL,
+    CaseType,
+    DeadlineTally,
+    LegalBlockCount,
+    RefusalCount,
+    committee_report,
+)
 from parity.services.context import Services, SettableClock
 
 WEEK_1, WEEK_2, WEEK_3 = date(2025, 9, 1), date(2025, 9, 8), date(2025, 9, 15)
@@ -77,7 +84,7 @@ def test_a_deadline_counts_as_missed_only_once_it_has_passed(seeded: Services, c
 
 def test_refusals_are_counted_by_reason_in_their_week(seeded: Services) -> None:
     assert committee_report(seeded, SCHEME, WEEK_1).refusals == [RefusalCount(CaseType.RETURN, "public_order", 1)]
-    assert committee_report(seeded, SCHEME, WEEK_2).refusals == [RefusalCount(CaseType.ADMISSION, "security checks", 1)]
+    assert committee_report(seeded, SCHEME, WEEK_2).refusals == [RefusalCount(CaseType.ADMISSION, ADMISSION_REFUSAL, 1)]
 
 
 def test_legal_blocks_new_in_the_week_and_still_in_force_at_its_end(seeded: Services) -> None:

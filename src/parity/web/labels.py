@@ -72,6 +72,7 @@ class Labels:
             "minor": _("Minor"),
             "imbalance": _("Returns ahead of admissions"),
             "other": _("Other"),
+            "decision_maker_reasons": _("Decision maker's own reasons (not counted by reason)"),
         }.get(code, code)
 
     def legal_block(self, code: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -12,6 +13,7 @@ from tests.personal_data_support import UNACCOMPANIED_MINOR, YONAS, apply_as_fam
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.returns import ReturnStatus
 from parity.services.cases import CaseCommand, act_on_admission_case
+from parity.services.committee import committee_report
 from parity.services.context import Services, SettableClock
 from parity.services.reports import weekly_ledger
 from parity.services.retention import apply_retention
@@ -34,8 +36,10 @@ def _erase_withdrawal_reason(history: list[Any]) -> None:
 
 
 def _ledger(services: Services) -> tuple[object, ...]:
+    """The ledger, and the committee's report of the first week (built from the same histories)."""
     report = weekly_ledger(services, "uk-fr-2025")
-    return report.weeks, report.returned, report.admitted, report.committed
+    first_week = committee_report(services, "uk-fr-2025", date(2025, 9, 1))
+    return report.weeks, report.returned, report.admitted, report.committed, first_week
 
 
 def test_only_closed_cases_past_the_period_are_anonymised_and_the_ledger_adds_up_the_same(

@@ -109,12 +109,14 @@ def test_committee_page_shows_the_weeks_figures_in_both_languages(client: TestCl
     assert "Joint Committee report: week starting 8 September 2025" in english
     assert "People returned 2 People admitted 2 Entry clearances issued 2" in english
     assert "Readmission request (target) Return No (target) 0 3" in english
-    assert "security checks Admission 1" in english
+    assert "own reasons (not counted by reason) Admission 1" in english
+    assert "security checks" not in english  # an admission refusal's own words are not shown
     assert "Suspensive appeal 1 1" in english
     french = text(client.get(f"/schemes/{SCHEME}/committee/2025-09-08?lang=fr").text)
     assert "Rapport au comité mixte : semaine du 8 septembre 2025" in french
     assert "Demande de réadmission (objectif) Renvoi Non (objectif) 0 3" in french
     assert "Recours suspensif 1 1" in french
+    assert "Motifs propres au décideur (non détaillés) Admission 1" in french
 
 
 def test_committee_index_opens_the_week_just_ended_or_the_one_chosen(client: TestClient) -> None:
