@@ -171,14 +171,12 @@ def _open_at(case_type: CaseType, actions: list[Action], instant: datetime) -> b
 
 def _refusals(week: _Week, returns: list[ReturnCase], admissions: list[AdmissionCase]) -> list[RefusalCount]:
     counts: Counter[tuple[CaseType, str]] = Counter()
-    for case in returns:
-        counts.update(
-            (CaseType.RETURN, str(a.payload["reason"])) for a in _in_week(week, case.actions) if a.kind == "refuse"
-        )
-    for case in admissions:
-        counts.update(
-            (CaseType.ADMISSION, ADMISSION_REFUSAL) for a in _in_week(week, case.actions) if a.kind == "refuse"
-        )
+    for returning in returns:
+        refused = (a for a in _in_week(week, returning.actions) if a.kind == "refuse")
+        counts.update((CaseType.RETURN, str(a.payload["reason"])) for a in refused)
+    for admission in admissions:
+        refused = (a for a in _in_week(week, admission.actions) if a.kind == "refuse")
+        counts.update((CaseType.ADMISSION, ADMISSION_REFUSAL) for _ in refused)
     return [RefusalCount(case_type, reason, n) for (case_type, reason), n in sorted(counts.items())]
 
 
