@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from parity.domain.admissions import AdmissionStatus
-from parity.domain.identity_links import RecordSource
+from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, RecordSource
 from parity.domain.returns import ReturnStatus
 from parity.protection import FieldCipher
 from parity.protection.cipher import index_prefix, key_of
@@ -102,9 +102,12 @@ def _results(repeated: RepeatedFreeText, cases: Callable[[Mapping[str, Any]], Co
     )
 
 
-_PAYLOAD_SOURCES = (
+_ACTION_SOURCES = (
     _PayloadSource(RETURN_ACTIONS, true(), lambda row: RETURN_FREE_TEXT.get(row["kind"], frozenset())),
     _PayloadSource(ADMISSION_ACTIONS, true(), lambda row: ADMISSION_FREE_TEXT.get(row["kind"], frozenset())),
+)
+_PAYLOAD_SOURCES = (
+    *_ACTION_SOURCES,
     _PayloadSource(DECISION_PROPOSALS, true(), lambda row: FREE_TEXT[row["case_type"]].get(row["action"], frozenset())),
     _results(DECISION_RESULTS, lambda result: (result["case_id"],)),
     # Only an approved selection proposal holds an approval (the others hold JSON null).
@@ -401,23 +404,36 @@ class SqlPersonalData:
         members = self._clear(ADMISSION_MEMBERS, member_ids, at)
         records = anonymise_records(self.connection, [*person_ids, *member_ids])
         payloads = self._erase_free_text({*return_case_ids, *admission_case_ids})
-        reasons = self._erase_decision_reasons([*person_ids, *member_ids])
+        # A reason given for an identity decision may name either person of the flag: it goes on both sides.
+        flag_ids = set(self.flag_ids_involving([*person_ids, *member_ids]))
+        reasons = self._erase_decision_reasons(flag_ids) + self._erase_answers(flag_ids)
         return AnonymisedCounts(people, members, records, payloads + reasons)
 
-    def _erase_decision_reasons(self, record_ids: Collection[str]) -> int:
-        """Replace the reasons given for identity decisions on flags naming these records (either side): the
-        reason may name either person. The decision itself stays."""
+    def _erase_decision_reasons(self, flag_ids: Collection[str]) -> int:
+        """Replace the reasons kept on these flags; the decisions themselves stay."""
         flags = t.identity_flags
         erased = 0
-        for flag_id in self.flag_ids_involving(record_ids):
-            row = self.connection.execute(select(flags.c.id, flags.c.decision_reason).where(flags.c.id == flag_id))
-            if IDENTITY_FLAGS.open(self.cipher, row.mappings().one())["decision_reason"] in (None, REMOVED):
-                continue
-            removed = IDENTITY_FLAGS.seal(self.cipher, {"id": flag_id, "decision_reason": REMOVED})
-            self.connection.execute(
-                update(flags).where(flags.c.id == flag_id).values(decision_reason=removed["decision_reason"])
+        for chunk in _chunks(flag_ids):
+            query = select(flags.c.id, flags.c.decision_reason).where(
+                flags.c.id.in_(chunk), flags.c.decision_reason.is_not(None)
             )
-            erased += 1
+            for row in self.connection.execute(query).mappings().all():
+                if IDENTITY_FLAGS.open(self.cipher, row)["decision_reason"] == REMOVED:
+                    continue
+                removed = IDENTITY_FLAGS.seal(self.cipher, {"id": row["id"], "decision_reason": REMOVED})
+                self.connection.execute(
+                    update(flags).where(flags.c.id == row["id"]).values(decision_reason=removed["decision_reason"])
+                )
+                erased += 1
+        return erased
+
+    def _erase_answers(self, flag_ids: Collection[str]) -> int:
+        """Replace the reasons in the answers to these flags (`decide_identity_match` actions), on whichever case
+        they were recorded: the flagged record's case may not be the one being anonymised."""
+        erased = 0
+        for source in _ACTION_SOURCES:
+            answers = self._payloads(source, source.payloads.table.c.kind == DECIDE_IDENTITY_MATCH)
+            erased += self._erase(source, [(row, p) for row, p in answers if p.get("flag_id") in flag_ids])
         return erased
 
     def _erase_free_text(self, case_ids: set[str]) -> int:
@@ -438,11 +454,17 @@ class SqlPersonalData:
                     for row, payload in self._payloads(source, true())
                     if not case_ids.isdisjoint(source.cases(row))
                 )
-            for row, payload in list(found):
-                cleared = source.payloads.erase(self.cipher, payload, source.free_text(row) or frozenset(), row)
-                if cleared is not None:
-                    self._put(source, row, source.put(row[source.payloads.column], cleared))
-                    erased += 1
+            erased += self._erase(source, list(found))
+        return erased
+
+    def _erase(self, source: _PayloadSource, found: list[tuple[RowMapping, Mapping[str, Any]]]) -> int:
+        """Replace the free text of these stored payloads (read in full before any is written); how many held some."""
+        erased = 0
+        for row, payload in found:
+            cleared = source.payloads.erase(self.cipher, payload, source.free_text(row) or frozenset(), row)
+            if cleared is not None:
+                self._put(source, row, source.put(row[source.payloads.column], cleared))
+                erased += 1
         return erased
 
     def _ids(self, wanted: ColumnElement[str], by: ColumnElement[str], values: Collection[str]) -> list[str]:

@@ -223,4 +223,8 @@ def test_the_reason_for_a_decision_is_ciphertext_at_rest_and_cleared_under_reten
     assert cleared.status is FlagStatus.SAME_PERSON  # the decision stays
     assert cleared.decision is not None
     assert cleared.decision.reason == REMOVED
-    assert counts.action_payloads == 1  # the reason; the first case's own actions hold no free text
+    with matching.uow() as uow:  # the answer recorded on the other case (still held) loses its reason too
+        answer = uow.returns.get(again["case_id"]).last("decide_identity_match")
+    assert answer is not None
+    assert (answer.payload["reason"], answer.payload["same_person"]) == (REMOVED, True)
+    assert counts.action_payloads == 2  # the flag's reason and the answer's; the first case's actions hold none
