@@ -148,7 +148,7 @@ class SqlPersonalData:
                 for found, count in self.connection.execute(query):
                     usage[found] = usage.get(found, 0) + count
         for source in _PAYLOAD_SOURCES:
-            for _, payload in self._payloads(source, _text(source).like(f'%"{SEALED}": "%')):
+            for _, payload in self._payloads(source, _text(source).like(f'%"{SEALED}": "%'), to_write=False):
                 if payload.get(SEALED) is not None:
                     usage[key_of(payload[SEALED])] = usage.get(key_of(payload[SEALED]), 0) + 1
         return usage
@@ -175,7 +175,7 @@ class SqlPersonalData:
             key = protected.table.c[protected.key]
             columns = [protected.table.c[name] for name in protected.columns]
             query = select(key, *columns).where(self._stale(protected)).order_by(key).limit(limit - done)
-            for row in self.connection.execute(query).mappings().all():
+            for row in self.connection.execute(query.with_for_update()).mappings().all():
                 row_id = row[protected.key]
                 values = {
                     name: self.cipher.reencrypt(row[name], protected.binding(name, row_id))
@@ -207,12 +207,15 @@ class SqlPersonalData:
         )
 
     def _payloads(
-        self, source: _PayloadSource, condition: ColumnElement[bool], limit: int | None = None
+        self, source: _PayloadSource, condition: ColumnElement[bool], limit: int | None = None, *, to_write: bool = True
     ) -> Iterator[tuple[RowMapping, Mapping[str, Any]]]:
         """The rows matching `condition` that hold a payload, in key order, each with its payload as stored; streamed,
-        so a caller that updates them reads them all first."""
+        so a caller that updates them reads them all first. Rows read `to_write` are locked until the transaction
+        ends (PostgreSQL), so a key rotation and a retention run cannot write back each other's older payload."""
         table = source.payloads.table
         query = select(table).where(source.holds, condition).order_by(*(table.c[k] for k in source.payloads.keys))
+        if to_write:
+            query = query.with_for_update()
         rows = self.connection.execute(query.limit(limit), execution_options={"yield_per": _STREAM_BATCH})
         for row in rows.mappings():
             if source.free_text(row) is not None:
@@ -269,7 +272,7 @@ class SqlPersonalData:
             key = protected.table.c[protected.key]
             columns = [protected.table.c[name] for name in _INDEXED_FROM]
             query = select(key, *columns).where(self._stale_indexes(protected)).order_by(key).limit(limit - done)
-            for row in self.connection.execute(query).mappings().all():
+            for row in self.connection.execute(query.with_for_update()).mappings().all():
                 opened = protected.open(self.cipher, row, only=_INDEXED_FROM)
                 indexes = stored_blind_indexes(self.cipher, opened)
                 self.connection.execute(update(protected.table).where(key == row[protected.key]).values(indexes))
