@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 import numpy.typing as npt
 import typer
-from sqlalchemy.engine import make_url
 
 from parity.bootstrap import build_services
 from parity.config import Settings
@@ -137,7 +136,6 @@ def calibrate_from_decisions_command(
         "decided_from": first.date().isoformat() if first else None,
         "decided_to": last.date().isoformat() if last else None,
         "since": since_date.isoformat() if since_date else None,
-        "database": make_url(settings.database_url).render_as_string(hide_password=True),
         "decisions_by_model": dict(decided.by_model_version),
         "weights_of_model": current.weights_version,
         "models_with_these_weights": sorted(versions),

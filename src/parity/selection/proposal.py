@@ -148,7 +148,9 @@ class _Explainer:
 
     Both methods leave no family out that would still fit, so a family left out either takes a nationality over
     its limit or is larger than the places left. The latter is "lower score" when it ranks below every chosen
-    family (the places went to better-ranked families) and "did not fit" when it outranks one of them.
+    family (the places went to better-ranked families), "submitted later" when it does so with the same score as a
+    chosen family (the queue's order, or the application id for families submitted at the same instant, put it
+    below), and "did not fit" when it outranks one of them.
     """
 
     def __init__(

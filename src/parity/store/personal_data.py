@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, RecordSource
+from parity.domain.proposals import ProposalStatus
 from parity.domain.returns import ReturnStatus
 from parity.protection import FieldCipher
 from parity.protection.cipher import index_prefix, key_of
@@ -113,7 +114,7 @@ _PAYLOAD_SOURCES = (
     # Only an approved selection proposal holds an approval (the others hold JSON null).
     _PayloadSource(
         SELECTION_APPROVALS,
-        t.selection_proposals.c.status == "approved",
+        t.selection_proposals.c.status == ProposalStatus.APPROVED.value,
         lambda row: APPROVAL_FREE_TEXT if isinstance(row["approval"], dict) else None,
         cases=lambda row: _amended(row["approval"]),
     ),

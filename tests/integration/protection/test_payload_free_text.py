@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, select, update
 from tests.builders import act, utc
 from tests.personal_data_support import YONAS, apply_as_family, arrive_people
@@ -24,6 +25,7 @@ from parity.services.retention import apply_retention
 from parity.services.subject_access import SubjectLookup, subject_access_export
 from parity.store import tables as t
 from parity.store.database import SqlUnitOfWorkFactory
+from parity.store.migrate import alembic_config
 from parity.store.protected import REMOVED, SEALED
 
 RELEASED = "Yonas Tesfamariam's solicitor says he was trafficked through Libya"
@@ -186,3 +188,13 @@ def test_other_commands_results_are_not_taken_for_decision_payloads(services: Se
 
     with services.uow() as uow:
         assert uow.personal_data.rows_to_reencrypt() == 0
+
+
+def test_downgrading_past_0008_is_refused_while_free_text_is_sealed(services: Services, engine: Engine) -> None:
+    _released(services)
+    config = alembic_config(engine)
+
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        with pytest.raises(RuntimeError, match="encrypted free text in return_actions"):
+            command.downgrade(config, "0007")

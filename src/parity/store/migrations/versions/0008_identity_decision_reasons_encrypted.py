@@ -33,7 +33,20 @@ def upgrade() -> None:
     )
 
 
+# Tables whose JSON payloads this version seals (`$sealed`, see `parity.store.protected`): code before it reads a
+# sealed payload without its free text.
+SEALED_PAYLOADS = ("return_actions", "admission_actions", "decision_proposals")
+
+
 def downgrade() -> None:
     _refuse_if_reasons_held(
         "downgrading past 0008 would leave encrypted identity decision reasons that older code reads"
     )
+    connection = op.get_bind()
+    for table in SEALED_PAYLOADS:
+        sealed = sa.text(f"select 1 from {table} where cast(payload as text) like :sealed limit 1")  # noqa: S608
+        if connection.execute(sealed, {"sealed": '%"$sealed": "%'}).first() is not None:
+            raise RuntimeError(
+                f"downgrading past 0008 would leave encrypted free text in {table} that older code cannot read: "
+                "recreate the database instead"
+            )
