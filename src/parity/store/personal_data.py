@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     RowMapping,
+    Table,
     Text,
     and_,
     case,
@@ -155,18 +156,13 @@ class SqlPersonalData:
         return usage
 
     def rows_to_reencrypt(self) -> int:
-        columns = sum(
-            self.connection.execute(
-                select(func.count()).select_from(protected.table).where(self._stale(protected))
-            ).scalar_one()
-            for protected in PROTECTED_TABLES
-        )
+        columns = sum(self._count(protected.table, self._stale(protected)) for protected in PROTECTED_TABLES)
         return columns + sum(
-            self.connection.execute(
-                select(func.count()).select_from(source.payloads.table).where(self._stale_payloads(source))
-            ).scalar_one()
-            for source in _PAYLOAD_SOURCES
+            self._count(source.payloads.table, self._stale_payloads(source)) for source in _PAYLOAD_SOURCES
         )
+
+    def _count(self, table: Table, condition: ColumnElement[bool]) -> int:
+        return int(self.connection.execute(select(func.count()).select_from(table).where(condition)).scalar_one())
 
     def reencrypt(self, limit: int) -> int:
         done = 0
@@ -258,12 +254,7 @@ class SqlPersonalData:
         return usage
 
     def rows_to_reindex(self) -> int:
-        return sum(
-            self.connection.execute(
-                select(func.count()).select_from(protected.table).where(self._stale_indexes(protected))
-            ).scalar_one()
-            for protected in _INDEXED_TABLES
-        )
+        return sum(self._count(protected.table, self._stale_indexes(protected)) for protected in _INDEXED_TABLES)
 
     def reindex(self, limit: int) -> int:
         done = 0
