@@ -165,22 +165,15 @@ class SqlPersonalData:
         return int(self.connection.execute(select(func.count()).select_from(table).where(condition)).scalar_one())
 
     def reencrypt(self, limit: int) -> int:
-        done = 0
-        for protected in PROTECTED_TABLES:
-            if done >= limit:
-                break
-            key = protected.table.c[protected.key]
-            columns = [protected.table.c[name] for name in protected.columns]
-            query = select(key, *columns).where(self._stale(protected)).order_by(key).limit(limit - done)
-            for row in self.connection.execute(query.with_for_update()).mappings().all():
-                row_id = row[protected.key]
-                values = {
-                    name: self.cipher.reencrypt(row[name], protected.binding(name, row_id))
-                    for name in protected.columns
-                    if row[name] is not None
-                }
-                self.connection.execute(update(protected.table).where(key == row_id).values(values))
-                done += 1
+        def reencrypted(protected: ProtectedTable, row: RowMapping) -> dict[str, Any]:
+            row_id = row[protected.key]
+            return {
+                name: self.cipher.reencrypt(row[name], protected.binding(name, row_id))
+                for name in protected.columns
+                if row[name] is not None
+            }
+
+        done = self._rewrite_rows(PROTECTED_TABLES, self._stale, lambda p: tuple(p.columns), reencrypted, limit)
         for source in _PAYLOAD_SOURCES:
             if done >= limit:
                 break
@@ -257,17 +250,31 @@ class SqlPersonalData:
         return sum(self._count(protected.table, self._stale_indexes(protected)) for protected in _INDEXED_TABLES)
 
     def reindex(self, limit: int) -> int:
+        def reindexed(protected: ProtectedTable, row: RowMapping) -> dict[str, Any]:
+            return stored_blind_indexes(self.cipher, protected.open(self.cipher, row, only=_INDEXED_FROM))
+
+        return self._rewrite_rows(_INDEXED_TABLES, self._stale_indexes, lambda _: _INDEXED_FROM, reindexed, limit)
+
+    def _rewrite_rows(
+        self,
+        tables: Sequence[ProtectedTable],
+        stale: Callable[[ProtectedTable], ColumnElement[bool]],
+        read: Callable[[ProtectedTable], Sequence[str]],
+        rewritten: Callable[[ProtectedTable, RowMapping], Mapping[str, Any]],
+        limit: int,
+    ) -> int:
+        """Up to ``limit`` rows that ``stale`` picks, table by table in key order, each read (its ``read`` columns,
+        locked until the transaction ends) and given its ``rewritten`` values; how many."""
         done = 0
-        for protected in _INDEXED_TABLES:
+        for protected in tables:
             if done >= limit:
                 break
             key = protected.table.c[protected.key]
-            columns = [protected.table.c[name] for name in _INDEXED_FROM]
-            query = select(key, *columns).where(self._stale_indexes(protected)).order_by(key).limit(limit - done)
+            columns = [protected.table.c[name] for name in read(protected)]
+            query = select(key, *columns).where(stale(protected)).order_by(key).limit(limit - done)
             for row in self.connection.execute(query.with_for_update()).mappings().all():
-                opened = protected.open(self.cipher, row, only=_INDEXED_FROM)
-                indexes = stored_blind_indexes(self.cipher, opened)
-                self.connection.execute(update(protected.table).where(key == row[protected.key]).values(indexes))
+                values = rewritten(protected, row)
+                self.connection.execute(update(protected.table).where(key == row[protected.key]).values(values))
                 done += 1
         return done
 
