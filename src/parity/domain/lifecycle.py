@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from parity.domain.errors import IllegalTransition, InvalidCommand, UnknownAction
 from parity.domain.messages import Message
+from parity.domain.payloads import check_field_names
 
 S = TypeVar("S", bound=StrEnum)
 
@@ -104,8 +105,10 @@ class TransitionTable(Generic[S]):
 
 def check_next_action(table: TransitionTable[S], history: Sequence[Action], action: Action) -> None:
     """Refuse ``action`` unless ``table`` allows it after ``history`` and it is not dated before the last action
-    (a history is in time order, so its deadlines read from it are right)."""
+    (a history is in time order, so its deadlines read from it are right), or if its payload names a reserved
+    field."""
     table.transition(table.replay(history), action.kind)
+    check_field_names(action.payload)
     if history and action.at < history[-1].at:
         raise InvalidCommand(
             Message(

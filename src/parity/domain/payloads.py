@@ -72,3 +72,30 @@ def optional_amount(payload: Mapping[str, Any], name: str) -> Decimal | None:
             )
         )
     return amount
+
+
+# Field names beginning with "$" are the record's own: the store keeps a payload's encrypted free text under one
+# ("$sealed"). A client's field of that shape, at any depth, could pass for the store's and hide a row from key
+# rotation, so it is refused rather than stored.
+RESERVED_FIELD_PREFIX = "$"
+
+
+def check_field_names(payload: Mapping[str, Any]) -> None:
+    """Refuse a payload that names a field, at any depth, with the reserved prefix."""
+    pending: list[tuple[str, Any]] = [("", payload)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, Mapping):
+            for name, inner in value.items():
+                where = f"{path}.{name}" if path else str(name)
+                if str(name).startswith(RESERVED_FIELD_PREFIX):
+                    raise InvalidCommand(
+                        Message(
+                            "field '%(name)s': names beginning with '%(prefix)s' are reserved; rename the field",
+                            name=where,
+                            prefix=RESERVED_FIELD_PREFIX,
+                        )
+                    )
+                pending.append((where, inner))
+        elif isinstance(value, list | tuple):
+            pending.extend((f"{path}[{index}]", inner) for index, inner in enumerate(value))

@@ -12,6 +12,7 @@ from typing import Any
 
 from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
 from parity.domain.messages import Message
+from parity.domain.payloads import check_field_names
 from parity.services.cases import CaseCommand, apply_admission_action, apply_return_action
 from parity.services.context import Services, StaleVersion, run_command
 from parity.services.ports import NotFound, UnitOfWork
@@ -34,6 +35,8 @@ class ProposeDecision:
 
 
 def propose_decision(services: Services, command: ProposeDecision) -> Mapping[str, Any]:
+    check_field_names(command.payload)
+
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         version = _case_version(uow, command.case_type, command.case_id)
         if command.expected_version is not None and command.expected_version != version:

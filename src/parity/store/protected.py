@@ -168,8 +168,10 @@ def proposal_free_text(result: Mapping[str, Any]) -> frozenset[str] | None:
 # The key under which a stored payload keeps its free text: `<key id>:<base64url>` (the column format above), the
 # ciphertext of a JSON object of the free-text fields present, or null when there are none (or retention cleared
 # them). Every payload written since free text is encrypted has this key; a payload without it was written before
-# and holds its free text in clear (it is read as it is, and `parity keys rotate` encrypts it). A payload sent by a
-# client cannot forge the key: if it holds one, it is sealed with the free text and given back on reading.
+# and holds its free text in clear (it is read as it is, and `parity keys rotate` encrypts it). A client cannot send
+# the key: the domain refuses field names beginning with "$" at any depth (`parity.domain.payloads`), so in the
+# stored JSON text the key appears only where the store put it. A legacy payload accepted before that refusal, with
+# the key at the top level, is sealed with the free text and given back on reading.
 SEALED = "$sealed"
 # What retention leaves in place of free text: text, so that code reading a field still finds text, and clearly not
 # a caseworker's words. Not personal, so kept in clear.

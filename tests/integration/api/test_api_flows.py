@@ -118,6 +118,23 @@ def test_a_missing_or_stale_if_match_is_refused_audited_and_changes_nothing(
     assert all(case_id in e[2] for e in refusals)
 
 
+def test_a_payload_naming_a_reserved_field_is_refused_and_changes_nothing(
+    http: TestClient, accounts: dict[Role, Account]
+) -> None:
+    caseworker, supervisor = accounts[Role.UK_CASEWORKER], accounts[Role.UK_SUPERVISOR]
+    case_id = arrive(http, caseworker)
+    refused = problem(act(http, caseworker, case_id, "detain", 0, place={"$sealed": None}), 422, "invalid_command")
+    assert "field 'place.$sealed'" in refused["detail"]
+    proposal = http.post(
+        f"/api/v1/return-cases/{case_id}/proposals",
+        json={"action": "schedule_transfer", "payload": {"flight_ref": "RM-19", "$sealed": "k1:AAAA"}},
+        headers=supervisor.bearer,
+    )
+    assert "field '$sealed'" in problem(proposal, 422, "invalid_command")["detail"]
+    assert http.get(f"/api/v1/return-cases/{case_id}", headers=caseworker.bearer).headers["etag"] == '"0"'
+    assert http.get("/api/v1/return-proposals?status=proposed", headers=caseworker.bearer).json() == []
+
+
 def test_an_idempotency_key_replays_and_refuses_a_different_body(
     http: TestClient, services: Services, accounts: dict[Role, Account]
 ) -> None:
