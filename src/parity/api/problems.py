@@ -163,7 +163,7 @@ async def _refuse(
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
-        detail = in_reader_language(request.headers.get("accept-language"), error.message)
+        detail = in_reader_language(request.headers.get("accept-language"), error.message, case_type_of(request))
         return await _refuse(request, STATUS_OF_CODE[error.code], error.code, detail, headers=error.headers)
 
     @app.exception_handler(DomainError)
@@ -174,14 +174,13 @@ def install_problem_handlers(app: FastAPI) -> None:
             retry = max(1, int((until - request.app.state.services.clock.now()).total_seconds()))
             headers["Retry-After"] = str(retry)
         status = STATUS_OF_CODE.get(error.code, 422)
-        detail = in_reader_language(request.headers.get("accept-language"), error.message)
+        detail = in_reader_language(request.headers.get("accept-language"), error.message, case_type_of(request))
         return await _refuse(request, status, error.code, detail, headers=headers, audited=error.audited)
 
     @app.exception_handler(NotFound)
     async def on_not_found(request: Request, error: NotFound) -> JSONResponse:
-        return await _refuse(
-            request, 404, "not_found", in_reader_language(request.headers.get("accept-language"), error.message)
-        )
+        detail = in_reader_language(request.headers.get("accept-language"), error.message, case_type_of(request))
+        return await _refuse(request, 404, "not_found", detail)
 
     @app.exception_handler(ConcurrencyConflict)
     async def on_conflict(request: Request, error: ConcurrencyConflict) -> JSONResponse:  # noqa: ARG001
@@ -230,16 +229,32 @@ def install_problem_handlers(app: FastAPI) -> None:
         return await _refuse(request, error.status_code, code, detail, headers=headers)
 
 
-def in_reader_language(accept_language: str | None, message: Message) -> str:
+def in_reader_language(accept_language: str | None, message: Message, case_type: str | None = None) -> str:
     """A refusal in English, or in French for a client whose Accept-Language asks for it (times then in UTC, as
-    everywhere in the API); the `code` stays the same."""
+    everywhere in the API); the `code` stays the same. In French, a code the sentence names (an action, a status, a
+    reason) is written as its label followed by the code a client sends or reads, « Demande refusée (refuse) »
+    (`parity.web.codes`; `case_type`: the kind of case the request is about, see `case_type_of`); the English
+    sentence names the codes alone, as before."""
     # Imported here, not at the top: loading parity.web loads the API, this module included.
     from parity.web.i18n import DEFAULT_LANGUAGE, Formats, negotiate
 
     language = negotiate(None, None, accept_language)
     if language == DEFAULT_LANGUAGE:
         return str(message)
-    return Formats(language, UTC_ZONE).message(message)
+    return Formats(language, UTC_ZONE, codes_shown=True).message(message, case_type)
+
+
+def case_type_of(request: Request) -> str | None:
+    """The kind of case a request is about, "return" or "admission" (its route's first part: `/return-cases/…`,
+    `/return-proposals/…`, `/readmission-requests/…`, `/admission-cases/…`), else None: an action code names another
+    action on each kind ('refuse')."""
+    path = str(getattr(request.scope.get("route"), "path", ""))
+    for part in path.split("/"):
+        if part.startswith(("return-", "readmission-")):
+            return "return"
+        if part.startswith("admission-"):
+            return "admission"
+    return None
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:

@@ -78,7 +78,7 @@ async def take_action(
         except StaleVersion:
             errors.add("case-actions", stale(_))
         except DomainError as refused:
-            reason = Formats(language(request), zone).message(refused.message)
+            reason = Formats(language(request), zone).message(refused.message, kind.case_type.value)
             errors.add("case-actions", _("The case's rules refused this: %(reason)s") % {"reason": reason})
     if errors:
         return show(errors, form, 409)
@@ -113,7 +113,8 @@ async def decide_proposal(
     except StaleVersion:
         errors.add("proposals", stale(_))
     except DomainError as refused:
-        reason = formats(request, services.scheme(kind.scheme_of(services, case_id)).timezone).message(refused.message)
+        zone = services.scheme(kind.scheme_of(services, case_id)).timezone
+        reason = formats(request, zone).message(refused.message, kind.case_type.value)
         errors.add("proposals", _("This decision was refused: %(reason)s") % {"reason": reason})
     if errors:
         return show_case(case_id)(errors, {}, 409)

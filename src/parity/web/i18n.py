@@ -26,6 +26,8 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from parity.domain.messages import KEPT_SUFFIX, Message, Scalar, restore, restore_all
+from parity.web.codes import labelled
+from parity.web.labels import Labels
 
 DEFAULT_LANGUAGE = "en"
 # A date, or a date and time, as the API and the payloads write them (ISO 8601).
@@ -69,6 +71,9 @@ class Formats:
 
     language: str
     zone: ZoneInfo
+    # A code a sentence names is written as its label; with this, the code follows in brackets, for a reader who
+    # acts on codes (an API client: `parity.api.problems`). See `parity.web.codes`.
+    codes_shown: bool = False
 
     @property
     def locale(self) -> str:
@@ -101,10 +106,17 @@ class Formats:
         """A span without direction, in hours below two days and in days above ("30 hours", "3 jours")."""
         return format_timedelta(abs(span), threshold=2, locale=self.locale)
 
-    def message(self, message: Message) -> str:
+    def message(self, message: Message, case_type: str | None = None) -> str:
         """A sentence of the domain or the services (a refusal, a reason) in this language, with its dates and
-        numbers written for the locale; one the catalogue does not know stays in English."""
-        return message.render(translations(self.language, REFUSALS).gettext, self._value)
+        numbers written for the locale and the codes it names (an action, a status, a reason) as their labels
+        (`parity.web.codes`; `case_type`, "return" or "admission", where the caller knows which kind of case it is
+        about); one the catalogue does not know stays in English."""
+        words = labelled(message, self.labels, case_type=case_type, codes_shown=self.codes_shown)
+        return words.render(translations(self.language, REFUSALS).gettext, self._value)
+
+    @property
+    def labels(self) -> Labels:
+        return Labels(translations(self.language).gettext)
 
     def kept(self, record: Mapping[str, Any], field: str) -> str:
         """The sentence a stored record keeps under `field` (`parity.domain.messages.keep`) in this language."""

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Annotated
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -20,7 +23,9 @@ from fastapi.responses import RedirectResponse
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
 from parity.api.security import require
+from parity.config import Settings
 from parity.domain.errors import DomainError
+from parity.identity.port import IdentityResolver, NullIdentityResolver
 from parity.services.context import Services
 from parity.services.identity import (
     DecideIdentityMatch,
@@ -31,6 +36,9 @@ from parity.services.identity import (
 from parity.web.forms import FormErrors
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, formats, language, render, service_zone
+
+if TYPE_CHECKING:
+    from parity.identity.model import IdentityModel
 
 FLAGS_SHOWN = 50
 REASON_LENGTH = 2000
@@ -88,6 +96,49 @@ def create_identity_router(services: Services) -> APIRouter:
     return router
 
 
+class ProbabilityBasis(StrEnum):
+    """How the probability stored with a flag was worked out from its match weight, which the page's hint says."""
+
+    CALIBRATED = "calibrated"  # by the calibration section of the model file that raised it
+    UNCALIBRATED = "uncalibrated"  # 2^w / (1 + 2^w): the model's own estimate, checked against no known answers
+    UNKNOWN = "unknown"  # raised under a model version this process does not know
+
+
+def probability_basis(model: IdentityModel | None, version: str) -> ProbabilityBasis:
+    """What the running `model` can tell of a flag raised under model `version`.
+
+    A version is a hash of the whole model file, calibration included, and the versions that share the running
+    model's weights (`IdentityModel.versions_with_these_weights`: its own, its weights version, those its
+    calibration's provenance lists) differ from one another only in their calibration. Of these, the weights version
+    is the file without a calibration section, whose probability is the raw 2^w / (1 + 2^w); every other one had a
+    calibration. Any other version is one this process cannot judge.
+    """
+    if model is None or version not in model.versions_with_these_weights():
+        return ProbabilityBasis.UNKNOWN
+    return ProbabilityBasis.UNCALIBRATED if version == model.weights_version else ProbabilityBasis.CALIBRATED
+
+
+def running_model(resolver: IdentityResolver, settings: Settings) -> IdentityModel | None:
+    """The model `resolver` (the running one) scores with, or None where identity resolution is off or the resolver
+    runs another model. The resolver does not hand out its model: this is the file the settings name (the bundled
+    one without), as `parity.bootstrap.identity` loads it, kept only if its version is the resolver's, which makes
+    it the same model, calibration included."""
+    if isinstance(resolver, NullIdentityResolver):
+        return None
+    model = _configured_model(settings.identity_model)
+    return model if model is not None and model.version == resolver.model_version else None
+
+
+@cache
+def _configured_model(path: Path | None) -> IdentityModel | None:
+    from parity.identity.model import IdentityModel  # Splink loads with it: only once a flag is shown
+
+    try:
+        return IdentityModel.load(path) if path else IdentityModel.bundled_default()
+    except (OSError, ValueError, KeyError):  # a file the resolver cannot load either
+        return None
+
+
 def _flag_page(
     services: Services,
     request: Request,
@@ -99,6 +150,7 @@ def _flag_page(
 ) -> Response:
     evidence = identity_flag_evidence(services, flag_id)
     pair = evidence.pair
+    settings: Settings = request.app.state.settings
     audit_read(request, "identity_flag:read", [flag_id, pair.record.record_id, pair.candidate.record_id])
     principal: Principal = request.state.principal
     return render(
@@ -107,6 +159,7 @@ def _flag_page(
         zone=service_zone(services),
         status_code=status_code,
         evidence=evidence,
+        probability_basis=probability_basis(running_model(services.identity, settings), pair.flag.model_version),
         may_decide=all(principal.has(s) for s in (Scope.RETURNS_ACT, Scope.ADMISSIONS_ACT)),
         errors=errors,
         typed=typed,

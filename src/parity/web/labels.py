@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 Gettext = Callable[[str], str]
 
@@ -109,6 +110,19 @@ class Labels:
             "flag_recrossing": _("Flagged as crossing again after a return"),
         }.get(code, code)
 
+    def case_action(self, code: str, case_type: str | None = None) -> str:
+        """An action of a return or an admission case (`case_type`), as its timeline records it. Without the case
+        type, the words of the table that knows the code; a code both know under other words ('refuse') is left as
+        it is."""
+        if case_type == "return":
+            return self.action(code)
+        if case_type == "admission":
+            return self.admission_action(code)
+        as_return, as_admission = self.action(code), self.admission_action(code)
+        if as_admission in {code, as_return}:  # only a return case knows it, or both alike
+            return as_return
+        return as_admission if as_return == code else code
+
     def action_button(self, code: str) -> str:
         """The button that takes an action (a removal is proposed for a second officer to approve)."""
         _ = self.gettext
@@ -196,6 +210,15 @@ class Labels:
             "submitted_later": _("Same score, submitted later"),
             "nationality_limit_reached": _("Nationality limit reached"),
             "did_not_fit_remaining_places": _("Did not fit the places left"),
+        }.get(code, code)
+
+    def proposal_status(self, code: str) -> str:
+        """Where a selection proposal stands."""
+        _ = self.gettext
+        return {
+            "proposed": _("Awaiting approval"),
+            "approved": _("Approved"),
+            "superseded": _("Replaced by a newer proposal"),
         }.get(code, code)
 
     def sex(self, code: str) -> str:
@@ -296,6 +319,17 @@ class Labels:
         """One of the codes a form's field offers, in words."""
         named = {"exclusion": self.exclusion, "factor": self.priority_factor}.get(field)
         return named(code) if named else code
+
+    def detail(self, action: str, field: str, value: Any) -> Any:
+        """A value of an action's details on a case's timeline: a code chosen from one of the lists above, in words
+        (free text, and a code no list knows, as it is)."""
+        named = {
+            ("refuse", "reason"): self.refusal_reason,
+            ("record_legal_event", "kind"): self.legal_block,
+            ("record_exclusion", "exclusion"): self.exclusion,
+            ("record_priority_factor", "factor"): self.priority_factor,
+        }.get((action, field))
+        return named(value) if named and isinstance(value, str) else value
 
     def field(self, code: str) -> str:
         _ = self.gettext

@@ -13,6 +13,7 @@ from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
 from parity.api.routers.readmission import ANSWERS
 from parity.api.security import require
+from parity.domain.decisions import CaseType
 from parity.domain.errors import DomainError
 from parity.services.case_views import list_readmission_requests, readmission_request
 from parity.services.cases import CaseCommand, act_on_return_case
@@ -62,7 +63,8 @@ def create_readmission_router(services: Services) -> APIRouter:
             except StaleVersion:
                 errors.add("answer", stale(_))
             except DomainError as refused:
-                reason = formats(request, services.scheme(view.scheme_id).timezone).message(refused.message)
+                zone = services.scheme(view.scheme_id).timezone
+                reason = formats(request, zone).message(refused.message, CaseType.RETURN.value)
                 errors.add("answer", _("The answer was refused: %(reason)s") % {"reason": reason})
         if errors:
             return _page(services, request, case_id, errors, typed, status_code=409)

@@ -161,5 +161,5 @@ def test_a_flag_decided_by_someone_else_meanwhile_is_refused_with_the_reason(sig
     assert late.status_code == 409
     assert 'href="#decision"' in late.text
     assert "The decision was refused: identity flag" in late.text
-    assert "was already decided (not_same_person)" in late.text
+    assert "was already decided (Not the same person)" in late.text  # the status in the page's words
     assert 'name="decision"' not in late.text  # the page as it is now: decided, no form

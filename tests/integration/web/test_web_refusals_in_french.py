@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (French is written with its own apostrophe, U+2019)
 """The rules' refusals and the screening reasons in the reader's language: a French page says them in French, with
 French dates, and the reasons kept on a case read back in either language."""
 
@@ -84,3 +85,48 @@ def test_screening_reasons_show_in_french_at_intake_and_on_the_case(signed_in: S
     assert "reasons_message" not in in_french
     in_english = caseworker.get(f"{case_link}?lang=en").text
     assert "arrived on 1 August 2025, outside the scheme&#39;s period in force (rule 24)" in in_english
+
+
+def error_summary(html: str) -> str:
+    start = html.index("govuk-error-summary__list")
+    return html[start : html.index("</ul>", start)]
+
+
+def test_an_action_refused_by_the_case_is_named_by_its_french_words(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    caseworker = signed_in(Role.UK_CASEWORKER)
+    case_id = seeded[1].claimed_human_rights  # its request was sent: detaining again is refused
+    page = caseworker.get(f"/return-cases/{case_id}?lang=fr").text
+    posted = {"csrf_token": hidden(page, "csrf_token"), "action": "detain", "version": hidden(page, "version")}
+
+    refused = caseworker.post(f"/return-cases/{case_id}/actions", data=posted)
+
+    assert refused.status_code == 409
+    summary = error_summary(refused.text)
+    assert (
+        "Les règles du dossier l’ont refusé : l’action « En rétention » n’est pas permise tant que le dossier est au "
+        "statut « Demande envoyée » (actions permises : Demande acceptée, Signalement d’identité tranché, "
+    ) in summary
+    for code in ("detain", "request_sent", "decide_identity_match", "record_legal_event"):
+        assert code not in summary
+
+    in_english = caseworker.post(f"/return-cases/{case_id}/actions?lang=en", data=posted)
+    assert (
+        "The case&#39;s rules refused this: &#39;Detained&#39; is not allowed while the case is Request sent "
+        "(allowed: Request accepted, Identity flag decided, "
+    ) in error_summary(in_english.text)
+
+
+def test_codes_on_a_french_case_page_and_request_page_are_shown_in_words(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    caseworker, liaison = signed_in(Role.UK_CASEWORKER), signed_in(Role.FR_LIAISON)
+
+    timeline = caseworker.get(f"/return-cases/{seeded[1].refused}?lang=fr").text
+    request = liaison.get(f"/readmission-requests/{seeded[1].claimed_human_rights}?lang=fr").text
+
+    assert "Ordre public</span>" in timeline  # the answer's reason, chosen from the scheme's list
+    assert "public_order" not in timeline
+    assert "A demandé une protection" in request  # the Art. 3 ground
+    assert "protection_claim" not in request
