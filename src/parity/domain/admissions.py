@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from parity.domain.clocks import ClockRules, Deadline
@@ -147,8 +147,13 @@ def _at(action: Action | None) -> datetime | None:
     return None if action is None else action.at
 
 
+def _local_date(scheme: Scheme, instant: datetime) -> date:
+    """The day an instant falls on where the scheme runs: ages and bars are judged on it, never on the UTC date."""
+    return ClockRules(scheme.timezone, scheme.calendars).local_date(instant)
+
+
 def _check_submission(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
-    day = ClockRules(scheme.timezone, scheme.calendars).local_date(action.at)
+    day = _local_date(scheme, action.at)
     window = scheme.window_on(day)
     if window is None:
         raise NotEligible(
@@ -185,7 +190,8 @@ def _check_location(case: AdmissionCase, action: Action, scheme: Scheme) -> None
         raise NotEligible(Message("the applicant must be in %(country)s when applying (rule 13)", country=country))
     confirmed = set(action.payload.get("confirmed_member_ids") or ())
     adult_age = scheme.admissions.eligibility.adult_age
-    adults = {m.id for m in case.members if (m.age_on(action.at.date()) or 0) >= adult_age}
+    today = _local_date(scheme, action.at)
+    adults = {m.id for m in case.members if (m.age_on(today) or 0) >= adult_age}
     missing = sorted(adults - confirmed)
     if missing:
         raise InvalidCommand(
@@ -206,7 +212,7 @@ def _check_eligible(case: AdmissionCase, action: Action, scheme: Scheme) -> None
 
 
 def _check_no_bars(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
-    bars = admission_bars(scheme, case.current_members(), action.at.date())
+    bars = admission_bars(scheme, case.current_members(), _local_date(scheme, action.at))
     if bars:
         raise NotEligible(joined(bars))
 

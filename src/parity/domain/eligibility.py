@@ -3,6 +3,19 @@
 Each check returns the reasons that fail, as messages (`str()` is the English sentence); an empty list means
 eligible. Screening never guesses: where the record lacks what a rule needs (an age status, transit evidence), the
 person is not eligible until it is recorded.
+
+Every date the rules compare (a birthday, the day of arrival) is the scheme's local date (its time zone, e.g.
+Europe/London), never the UTC date of an instant: someone landing at 00:30 BST on their 18th birthday is 18.
+
+Nationals of the states in a scheme's `excluded_nationalities` are barred from that direction whatever else is
+recorded (uk-fr-2025: the parties' own, EEA and Swiss nationals are not "third-country nationals", treaty Arts 3 and
+12, rule 16; the scheme file gives the reading and its sources).
+
+A person recorded as an adult whose recorded date of birth makes them younger than the scheme's adult age on the day
+of arrival is treated as age-disputed (rule 3), and does not count as the adult who accompanies a minor of the family.
+A 1 January date of birth is often a placeholder for an estimated year of birth; read as the earliest possible
+birthday of that year it is the oldest the person can be, so it contradicts "adult" only when any birthday in that
+year would (the date is compared as it is; the officer's record is not overturned on a mere estimate).
 """
 
 from __future__ import annotations
@@ -55,10 +68,16 @@ def _return_bars(
         yield Message(
             "no evidence of stay or transit in %(country)s is recorded (Art. 7, rule 2)", country=rules.departed_from
         )
-    yield from _age_bars(scheme, arrival, person)
+    yield from _age_bars(scheme, clock, arrival, person)
     if rules.nationalities and person.identity.nationality not in rules.nationalities:
         yield Message(
             "nationality %(nationality)s is outside the scheme's scope", nationality=person.identity.nationality
+        )
+    if person.identity.nationality in rules.excluded_nationalities:
+        yield Message(
+            "nationality %(nationality)s is excluded from returns: the scheme covers third-country nationals only "
+            "(Art. 3, rule 1)",
+            nationality=person.identity.nationality,
         )
     if scheme.returns.deadlines.request is not None:
         due = clock.deadline(arrival.arrived_at, scheme.returns.deadlines.request)
@@ -66,28 +85,54 @@ def _return_bars(
             yield Message("the readmission request deadline passed at %(due)s (rule 5)", due=due)
 
 
-def _age_bars(scheme: Scheme, arrival: BoatArrival, person: ArrivingPerson) -> Iterable[Message]:
+def _age_bars(scheme: Scheme, clock: ClockRules, arrival: BoatArrival, person: ArrivingPerson) -> Iterable[Message]:
     rules = scheme.returns.eligibility
     status = person.age_status
     if status is AgeStatus.NOT_RECORDED:
         yield Message("no age status recorded by an authorised officer (rule 3)")
     elif status is AgeStatus.DISPUTED and rules.age_disputed is AgeDisputePolicy.BLOCK:
         yield Message("age disputed: not eligible until an age assessment is recorded (rule 3)")
+    elif status is AgeStatus.ADULT and rules.age_disputed is AgeDisputePolicy.BLOCK:
+        day = clock.local_date(arrival.arrived_at)
+        child = _child_by_date_of_birth(scheme, person, day)
+        if child is not None:
+            born, age = child
+            yield Message(
+                "age disputed: recorded as an adult, but the date of birth %(born)s makes them %(age)s on arrival "
+                "(%(day)s); not eligible until an age assessment is recorded (rule 3)",
+                born=born,
+                age=age,
+                day=day,
+            )
     elif status is AgeStatus.UNACCOMPANIED_MINOR and not rules.unaccompanied_minors:
         yield Message("unaccompanied minor: never eligible (rule 3)")
     elif status is AgeStatus.ACCOMPANIED_MINOR:
         if not rules.accompanied_minors:
             yield Message("minors are not eligible under this scheme")
-        elif not _has_adult_in_family(arrival, person):
+        elif not _has_adult_in_family(scheme, clock, arrival, person):
             yield Message(
                 "recorded as an accompanied minor but no adult of the same family group is on this arrival (rule 4)"
             )
 
 
-def _has_adult_in_family(arrival: BoatArrival, person: ArrivingPerson) -> bool:
+def _child_by_date_of_birth(scheme: Scheme, person: ArrivingPerson, day: date) -> tuple[date, int] | None:
+    """The recorded date of birth and the age it gives on `day` (local), when that is under the adult age."""
+    born = person.identity.date_of_birth
+    if born is None:
+        return None
+    age = age_on(born, day)
+    return (born, age) if age < scheme.returns.eligibility.adult_age else None
+
+
+def _has_adult_in_family(scheme: Scheme, clock: ClockRules, arrival: BoatArrival, person: ArrivingPerson) -> bool:
+    """Whether the family has a member recorded as an adult whose date of birth does not say otherwise (rule 3)."""
     if person.family_group is None:
         return False
-    return any(m.age_status is AgeStatus.ADULT for m in arrival.family_members(person.family_group))
+    day = clock.local_date(arrival.arrived_at)
+    return any(
+        m.age_status is AgeStatus.ADULT and _child_by_date_of_birth(scheme, m, day) is None
+        for m in arrival.family_members(person.family_group)
+    )
 
 
 def age_on(born: date, day: date) -> int:
@@ -109,7 +154,10 @@ class Applicant:
 
 
 def admission_bars(scheme: Scheme, members: Iterable[Applicant], on: date) -> list[Message]:
-    """Why a family may not be admitted (rules 15-16); a bar on any member bars the family (rule 20)."""
+    """Why a family may not be admitted (rules 15-16); a bar on any member bars the family (rule 20).
+
+    `on` is the scheme's local date of the decision (`ClockRules.local_date`), not the UTC date of an instant.
+    """
     rules = scheme.admissions.eligibility
     members = list(members)
     bars: list[Message] = []
@@ -139,6 +187,15 @@ def admission_bars(scheme: Scheme, members: Iterable[Applicant], on: date) -> li
             bars.append(
                 Message(
                     "member %(member)s: nationality %(nationality)s is not eligible",
+                    member=member.id,
+                    nationality=member.identity.nationality,
+                )
+            )
+        if member.identity.nationality in rules.excluded_nationalities:
+            bars.append(
+                Message(
+                    "member %(member)s: nationality %(nationality)s is excluded: only third-country nationals who "
+                    "are not EEA nationals may apply (Art. 12, rule 16)",
                     member=member.id,
                     nationality=member.identity.nationality,
                 )

@@ -15,6 +15,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2,3}$", description="ISO 3166 alpha-2 or alpha-3 code")]
+# People's nationalities are recorded as alpha-3 codes (as on travel documents), so a list compared with them must be.
+Nationality = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code, as recorded")]
 
 
 class Strict(BaseModel):
@@ -89,6 +91,12 @@ class AgeDisputePolicy(StrEnum):
     ALLOW = "allow"
 
 
+def _no_overlap(included: tuple[str, ...], excluded: tuple[str, ...]) -> None:
+    both = sorted(set(included) & set(excluded))
+    if both:
+        raise ValueError(f"nationalities {both} are both in nationalities and in excluded_nationalities")
+
+
 class ReturnEligibility(Strict):
     grounds: tuple[ReturnGround, ...] = Field(min_length=1)
     departed_from: CountryCode
@@ -96,7 +104,20 @@ class ReturnEligibility(Strict):
     accompanied_minors: bool
     unaccompanied_minors: bool
     age_disputed: AgeDisputePolicy
+    adult_age: int = Field(
+        default=18,
+        ge=0,
+        description="A person recorded as an adult whose date of birth makes them younger on arrival is age-disputed.",
+    )
     nationalities: tuple[CountryCode, ...] = Field(default=(), description="Empty: any nationality.")
+    excluded_nationalities: tuple[Nationality, ...] = Field(
+        default=(), description="Nationals of these states are outside the scheme's scope (e.g. the parties' own)."
+    )
+
+    @model_validator(mode="after")
+    def _excluded_not_included(self) -> Self:
+        _no_overlap(self.nationalities, self.excluded_nationalities)
+        return self
 
 
 class ReturnDeadlines(Strict):
@@ -172,6 +193,14 @@ class AdmissionEligibility(Strict):
     adult_age: int = Field(ge=0, description="Below this age a member is a child and needs an adult in the family.")
     excluded: tuple[AdmissionExclusion, ...]
     nationalities: tuple[CountryCode, ...] = Field(default=(), description="Empty: any nationality.")
+    excluded_nationalities: tuple[Nationality, ...] = Field(
+        default=(), description="Nationals of these states may not apply, whatever they declare (e.g. EEA nationals)."
+    )
+
+    @model_validator(mode="after")
+    def _excluded_not_included(self) -> Self:
+        _no_overlap(self.nationalities, self.excluded_nationalities)
+        return self
 
 
 class Admissions(Strict):
