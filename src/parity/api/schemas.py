@@ -11,9 +11,20 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, St
 from parity.accounts.roles import Role, Scope
 from parity.domain.people import AgeStatus, Sex
 from parity.scheme.model import AdmissionExclusion, ReturnGround
+from parity.services.intake import (
+    BOAT_TEXT_LIMITS,
+    DEPARTED_FROM_PATTERN,
+    MOST_GROUNDS,
+    MOST_PEOPLE_PER_BOAT,
+    NAME_LENGTH,
+    NATIONALITY_PATTERN,
+    PERSON_TEXT_LIMITS,
+    REF_LENGTH,
+)
 
-Name = Field(min_length=1, max_length=200)
-Country3 = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")
+# An arrival's limits are intake's (`parity.services.intake`), which the CSV reader and the service check too.
+Name = Field(min_length=1, max_length=NAME_LENGTH)
+Country3 = Field(pattern=NATIONALITY_PATTERN, description="ISO 3166-1 alpha-3")
 CASE_ID = "6f1c2a9e-3b1d-4a8e-9c55-0d2b7e4f1a20"
 
 
@@ -68,19 +79,21 @@ class PersonIn(BaseModel):
             "transit_evidence": "Interview: stayed in Dunkirk camp",
         }
     )
-    given_names: str = Name
-    family_name: str = Name
+    given_names: str = Field(min_length=1, max_length=PERSON_TEXT_LIMITS["given_names"])
+    family_name: str = Field(min_length=1, max_length=PERSON_TEXT_LIMITS["family_name"])
     nationality: str = Country3
     sex: Sex
     age_status: AgeStatus
-    grounds: list[ReturnGround] = Field(min_length=1, max_length=3)
-    departed_from: str | None = Field(default=None, pattern=r"^[A-Z]{2,3}$")
-    date_of_birth: date | None = None
-    transit_evidence: str | None = Field(default=None, max_length=2000)
-    family_group: str | None = Field(default=None, max_length=64)
-    document_type: str | None = Field(default=None, max_length=40)
-    document_number: str | None = Field(default=None, max_length=64)
-    biometric_ref: str | None = Field(default=None, max_length=128)
+    grounds: list[ReturnGround] = Field(min_length=1, max_length=MOST_GROUNDS)
+    departed_from: str | None = Field(default=None, pattern=DEPARTED_FROM_PATTERN)
+    date_of_birth: date | None = Field(
+        default=None, description="Not before 1900 nor after the arrival (refused with 422 `invalid_command`)"
+    )
+    transit_evidence: str | None = Field(default=None, max_length=PERSON_TEXT_LIMITS["transit_evidence"])
+    family_group: str | None = Field(default=None, max_length=PERSON_TEXT_LIMITS["family_group"])
+    document_type: str | None = Field(default=None, max_length=PERSON_TEXT_LIMITS["document_type"])
+    document_number: str | None = Field(default=None, max_length=PERSON_TEXT_LIMITS["document_number"])
+    biometric_ref: str | None = Field(default=None, max_length=PERSON_TEXT_LIMITS["biometric_ref"])
 
 
 class ArrivalIn(BaseModel):
@@ -94,10 +107,16 @@ class ArrivalIn(BaseModel):
         }
     )
     scheme_id: str = Field(min_length=1, max_length=64)
-    boat_ref: str = Field(min_length=1, max_length=64)
-    arrived_at: AwareDatetime
-    place: str = Name
-    people: list[PersonIn] = Field(min_length=1, max_length=500)
+    boat_ref: str = Field(
+        min_length=1,
+        max_length=BOAT_TEXT_LIMITS["boat_ref"],
+        description="Names one boat in the scheme: a boat already recorded is refused (422 `invalid_command`)",
+    )
+    arrived_at: AwareDatetime = Field(
+        description="Not in the future, nor more than five years before the scheme came into force (422)"
+    )
+    place: str = Field(min_length=1, max_length=BOAT_TEXT_LIMITS["place"])
+    people: list[PersonIn] = Field(min_length=1, max_length=MOST_PEOPLE_PER_BOAT)
 
 
 class ScreenedCase(BaseModel):
@@ -224,7 +243,12 @@ class ExpressionOfInterestIn(BaseModel):
         }
     )
     scheme_id: str = Field(min_length=1, max_length=64)
-    family_ref: str = Field(min_length=1, max_length=64)
+    family_ref: str = Field(
+        min_length=1,
+        max_length=REF_LENGTH,
+        description="The family's reference, shared by the members applying together here: one already used by "
+        "another expression of interest is refused (422 `invalid_command`)",
+    )
     members: list[ApplicantIn] = Field(min_length=1, max_length=20)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from parity.domain.admissions import AdmissionCase
 from parity.domain.clocks import ClockRules
 from parity.domain.eligibility import Applicant
-from parity.domain.errors import NotEligible, SchemeClosed
+from parity.domain.errors import InvalidCommand, NotEligible, SchemeClosed
 from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
 from parity.domain.messages import Message
@@ -56,8 +56,16 @@ def submit_expression_of_interest(services: Services, command: SubmitExpressionO
         window = scheme.window_on(today)
         if window is None:
             raise NotEligible(
+                Message("no application window is open on %(day)s: the expression of interest is invalid", day=today)
+            )
+        # A family applies once, all its members in one expression of interest under one reference (rule 15). The
+        # store's unique key on the reference stays as the backstop for two submissions at the same moment.
+        if uow.admissions.case_of_family(command.family_ref) is not None:
+            raise InvalidCommand(
                 Message(
-                    "no application window is open on %(day)s: the expression of interest is invalid", day=now.date()
+                    "family_ref %(family)s is already the reference of another expression of interest: a family "
+                    "applies once, with all its members in one expression of interest (rule 15)",
+                    family=command.family_ref,
                 )
             )
         case = AdmissionCase(

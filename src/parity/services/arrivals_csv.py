@@ -18,7 +18,18 @@ from zoneinfo import ZoneInfo
 
 from parity.domain.people import AgeStatus, Sex
 from parity.scheme.model import ReturnGround, Scheme
-from parity.services.intake import PersonInput, RecordArrival
+from parity.services.intake import (
+    BOAT_TEXT_LIMITS,
+    DEPARTED_FROM_PATTERN,
+    MOST_GROUNDS,
+    MOST_PEOPLE_PER_BOAT,
+    NATIONALITY_PATTERN,
+    PERSON_TEXT_LIMITS,
+    PersonInput,
+    RecordArrival,
+    arrival_out_of_range,
+    birth_date_problem,
+)
 
 REQUIRED_COLUMNS = (
     "boat_ref",
@@ -40,8 +51,10 @@ OPTIONAL_COLUMNS = (
     "document_number",
     "biometric_ref",
 )
-COUNTRY = re.compile(r"^[A-Z]{2,3}$")
-EARLIEST_BIRTH = date(1900, 1, 1)
+# The same rules as the API's (`parity.api.schemas`): both read them from `parity.services.intake`.
+TEXT_LIMITS = {**BOAT_TEXT_LIMITS, **PERSON_TEXT_LIMITS}
+NATIONALITY = re.compile(NATIONALITY_PATTERN)
+DEPARTED_FROM = re.compile(DEPARTED_FROM_PATTERN)
 E = TypeVar("E", Sex, AgeStatus, ReturnGround)
 
 
@@ -83,8 +96,8 @@ def parse_arrivals_csv(text: str, scheme: Scheme, actor: str, now: datetime) -> 
     boats: dict[str, tuple[int, datetime, str, list[PersonInput]]] = {}
     for line, row in enumerate(reader, start=2):
         row_reader = _RowReader(row, line, problems)
-        arrived_at = row_reader.instant("arrived_at", zone, now)
-        person = row_reader.person(arrived_at)
+        arrived_at = row_reader.instant("arrived_at", scheme, zone, now)
+        person = row_reader.person(scheme, arrived_at)
         boat_ref = row_reader.text("boat_ref")
         place = row_reader.text("place")
         if arrived_at is None or person is None or not boat_ref or not place:
@@ -97,14 +110,19 @@ def parse_arrivals_csv(text: str, scheme: Scheme, actor: str, now: datetime) -> 
                 LineProblem(line, "arrived_at", f"boat {boat_ref} arrived at {boat_arrived} on line {first_line}")
             )
             continue
+        if len(people) == MOST_PEOPLE_PER_BOAT:
+            problems.append(
+                LineProblem(line, "boat_ref", f"boat {boat_ref} has more than {MOST_PEOPLE_PER_BOAT} people")
+            )
+            continue
         people.append(person)
     if not boats and not problems:
         problems.append(LineProblem(2, "(file)", "the file has a header but no people"))
     if problems:
         raise ArrivalsFileRejected(problems)
     arrivals = [
-        RecordArrival(f"import:{file_hash[:16]}:{ref}", actor, scheme.id, ref, arrived_at, place, tuple(people))
-        for ref, (_, arrived_at, place, people) in boats.items()
+        RecordArrival(f"import:{file_hash[:16]}:{ref}", actor, scheme.id, ref, arrived_at, place, tuple(people), line)
+        for ref, (line, arrived_at, place, people) in boats.items()
     ]
     return ParsedArrivals(file_hash, arrivals)
 
@@ -116,24 +134,33 @@ class _RowReader:
         self.row = row
         self.line = line
         self.problems = problems
+        self.failed: set[str] = set()  # the fields of this row with a problem
 
     def fail(self, field: str, reason: str) -> None:
+        self.failed.add(field)
         self.problems.append(LineProblem(self.line, field, reason))
 
     def raw(self, field: str) -> str:
-        return (self.row.get(field) or "").strip()
+        value = (self.row.get(field) or "").strip()
+        limit = TEXT_LIMITS.get(field)
+        if limit is not None and len(value) > limit:
+            # Not the value: it may be someone's name or evidence, and is too long to read in a list anyway.
+            self.fail(field, f"is {len(value)} characters long; at most {limit} are allowed")
+            return ""
+        return value
 
     def text(self, field: str) -> str | None:
         value = self.raw(field)
         if not value:
-            self.fail(field, "is required")
+            if field not in self.failed:  # an over-long value is reported as such, not as missing
+                self.fail(field, "is required")
             return None
         return value
 
     def optional(self, field: str) -> str | None:
         return self.raw(field) or None
 
-    def instant(self, field: str, zone: ZoneInfo, now: datetime) -> datetime | None:
+    def instant(self, field: str, scheme: Scheme, zone: ZoneInfo, now: datetime) -> datetime | None:
         value = self.text(field)
         if value is None:
             return None
@@ -144,8 +171,9 @@ class _RowReader:
             return None
         # Times without an offset are local times where the boat landed (the scheme's zone).
         parsed = parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed
-        if parsed > now:
-            self.fail(field, f"{value} is in the future")
+        out_of_range = arrival_out_of_range(scheme, parsed, now)
+        if out_of_range is not None or parsed > now:
+            self.fail(field, f"{value} {out_of_range or 'is in the future'}")
             return None
         return parsed
 
@@ -158,37 +186,55 @@ class _RowReader:
             self.fail(field, f"'{value}' is not one of {', '.join(m.value for m in kind)}")
             return None
 
-    def country(self, field: str, *, required: bool) -> str | None:
-        value = self.text(field) if required else self.optional(field)
-        if value is not None and not COUNTRY.match(value):
-            self.fail(field, f"'{value}' is not an ISO country code (2 or 3 capital letters)")
+    def nationality(self) -> str | None:
+        value = self.text("nationality")
+        if value is not None and not NATIONALITY.match(value):
+            self.fail("nationality", f"'{value}' is not an ISO 3166-1 alpha-3 country code (3 capital letters)")
             return None
         return value
 
-    def birth_date(self, arrived_at: datetime | None) -> date | None:
+    def departed_from(self) -> str | None:
+        value = self.optional("departed_from")
+        if value is not None and not DEPARTED_FROM.match(value):
+            self.fail("departed_from", f"'{value}' is not an ISO country code (2 or 3 capital letters)")
+            return None
+        return value
+
+    def grounds(self) -> frozenset[ReturnGround]:
+        text = self.text("grounds") or ""
+        named = [g.strip() for g in text.split(";") if g.strip()]
+        if text and not named:
+            self.fail("grounds", "names no ground")
+        elif len(named) > MOST_GROUNDS:
+            self.fail("grounds", f"names {len(named)} grounds; at most {MOST_GROUNDS} are allowed")
+        grounds = [self.choice("grounds", ReturnGround, g) for g in named]
+        return frozenset(g for g in grounds if g is not None)
+
+    def birth_date(self, scheme: Scheme, arrived_at: datetime | None) -> date | None:
         value = self.optional("date_of_birth")
         if value is None:
             return None
         try:
             born = date.fromisoformat(value)
         except ValueError:
-            self.fail("date_of_birth", f"'{value}' is not a real date (YYYY-MM-DD)")
+            # Not the value: a date of birth is personal data.
+            self.fail("date_of_birth", "is not a real date (YYYY-MM-DD)")
             return None
-        if born < EARLIEST_BIRTH or (arrived_at is not None and born > arrived_at.date()):
-            self.fail("date_of_birth", f"{value} is impossible: before 1900 or after the arrival")
+        problem = None if arrived_at is None else birth_date_problem(born, scheme, arrived_at)
+        if problem is not None:
+            self.fail("date_of_birth", str(problem))
             return None
         return born
 
-    def person(self, arrived_at: datetime | None) -> PersonInput | None:
+    def person(self, scheme: Scheme, arrived_at: datetime | None) -> PersonInput | None:
         before = len(self.problems)
         given, family = self.text("given_names"), self.text("family_name")
-        nationality = self.country("nationality", required=True)
+        nationality = self.nationality()
         sex = self.choice("sex", Sex, self.text("sex"))
         age_status = self.choice("age_status", AgeStatus, self.text("age_status"))
-        grounds_text = self.text("grounds") or ""
-        grounds = [self.choice("grounds", ReturnGround, g.strip()) for g in grounds_text.split(";") if g.strip()]
-        departed_from = self.country("departed_from", required=False)
-        born = self.birth_date(arrived_at)
+        grounds = self.grounds()
+        departed_from = self.departed_from()
+        born = self.birth_date(scheme, arrived_at)
         if len(self.problems) > before or not (given and family and nationality and sex and age_status):
             return None
         return PersonInput(
@@ -197,7 +243,7 @@ class _RowReader:
             nationality=nationality,
             sex=sex,
             age_status=age_status,
-            grounds=frozenset(g for g in grounds if g is not None),
+            grounds=grounds,
             departed_from=departed_from,
             date_of_birth=born,
             transit_evidence=self.optional("transit_evidence"),

@@ -22,6 +22,7 @@ from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionCase, Admis
 from parity.domain.admissions import OPEN as OPEN_ADMISSIONS
 from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.errors import InvalidCommand
+from parity.domain.ledger import week_start as ledger_week
 from parity.domain.lifecycle import Action
 from parity.domain.messages import Message
 from parity.domain.returns import OPEN as OPEN_RETURNS
@@ -102,9 +103,19 @@ def committee_report(services: Services, scheme_id: str, week_start: date) -> Co
         raise InvalidCommand(Message("a report week starts on a Monday; %(day)s is not one", day=week_start))
     scheme = services.scheme(scheme_id)
     clock = ClockRules(scheme.timezone, scheme.calendars)
+    now = services.clock.now()
+    first, last = report_weeks(scheme, clock.local_date(now))
+    if not first <= week_start <= last:
+        raise InvalidCommand(
+            Message(
+                "week %(week)s is outside the scheme's period: a report covers a week from %(first)s to %(last)s",
+                week=week_start,
+                first=first,
+                last=last,
+            )
+        )
     last_day = week_start + timedelta(days=6)
     week = _Week(clock.end_of_day(week_start - timedelta(days=1)), clock.end_of_day(last_day), last_day)
-    now = services.clock.now()
     ledger = weekly_ledger(services, scheme_id)
     totals = ledger.week(week_start)
     with services.uow() as uow:
@@ -132,6 +143,14 @@ def committee_report(services: Services, scheme_id: str, week_start: date) -> Co
         refusals=_refusals(week, returns, admissions),
         legal_blocks=_legal_blocks(week, returns),
     )
+
+
+def report_weeks(scheme: Scheme, today: date) -> tuple[date, date]:
+    """The Mondays of the first and the last week a report may cover: from the week the scheme came into force to
+    the week it ends in (reports look ahead within it), or the current week if later (transfers go on after the
+    last day new cases may open)."""
+    last = today if scheme.in_force.end is None else max(today, scheme.in_force.end)
+    return ledger_week(scheme.in_force.start), ledger_week(last)
 
 
 def _deadline_tallies(

@@ -2,22 +2,89 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
+
+from parity.domain.clocks import ClockRules
 from parity.domain.eligibility import screen_arrival
 from parity.domain.errors import InvalidCommand
 from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
-from parity.domain.messages import Message, keep_all
+from parity.domain.messages import Message, joined, keep_all
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
 from parity.domain.returns import ReturnCase
 from parity.scheme.model import ReturnGround, Scheme
 from parity.services.context import Services, run_command, scheme_ref
 from parity.services.identity import PersonToCheck, index_and_check
 from parity.services.ports import UnitOfWork
+
+# What an arrival's fields may hold, one definition for every way in: the API's request schemas
+# (`parity.api.schemas`), the CSV reader (`parity.services.arrivals_csv`) and `record_arrival` itself, which checks
+# them again for callers that check nothing (and so that the store's columns never see a longer value).
+NAME_LENGTH = 200
+REF_LENGTH = 64
+BOAT_TEXT_LIMITS: Mapping[str, int] = {"boat_ref": REF_LENGTH, "place": NAME_LENGTH}
+PERSON_TEXT_LIMITS: Mapping[str, int] = {
+    "given_names": NAME_LENGTH,
+    "family_name": NAME_LENGTH,
+    "transit_evidence": 2000,
+    "family_group": REF_LENGTH,
+    "document_type": 40,
+    "document_number": REF_LENGTH,
+    "biometric_ref": 128,
+}
+NATIONALITY_PATTERN = r"^[A-Z]{3}$"  # ISO 3166-1 alpha-3
+DEPARTED_FROM_PATTERN = r"^[A-Z]{2,3}$"  # ISO 3166-1 alpha-2 or alpha-3
+MOST_PEOPLE_PER_BOAT = 500
+MOST_GROUNDS = 3  # of the scheme's grounds (rule 1)
+EARLIEST_BIRTH = date(1900, 1, 1)
+# Arrivals from before a scheme came into force are recorded (and screened out, rule 24: their people may be found
+# again later); earlier than this they are a mistyped year, and times outside Python's calendar once the scheme's
+# deadlines are added to them.
+ARRIVALS_RECORDED_FROM = relativedelta(years=5)
+_NATIONALITY = re.compile(NATIONALITY_PATTERN)
+_DEPARTED_FROM = re.compile(DEPARTED_FROM_PATTERN)
+
+
+def earliest_arrival(scheme: Scheme) -> datetime:
+    """The earliest instant an arrival may be recorded at under `scheme`: midnight, in the scheme's zone, five years
+    before the day it came into force."""
+    day = scheme.in_force.start - ARRIVALS_RECORDED_FROM
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(scheme.timezone))
+
+
+def arrival_out_of_range(scheme: Scheme, arrived_at: datetime, now: datetime) -> Message | None:
+    """Why `arrived_at` is no time for an arrival under `scheme` at all, seen at `now` (a reason to follow the field
+    or its value), or None. A time just ahead of now is for the caller to refuse, with the time: far from now, it
+    is not repeated, as it may lie beyond what can be written in another time zone."""
+    earliest = earliest_arrival(scheme)
+    if arrived_at < earliest or arrived_at > now + timedelta(days=366):
+        return Message(
+            "must lie between %(earliest)s (five years before the scheme came into force) and now",
+            earliest=earliest.date(),
+        )
+    return None
+
+
+def birth_date_problem(born: date, scheme: Scheme, arrived_at: datetime) -> Message | None:
+    """Why `born` cannot be the date of birth of someone who arrived at `arrived_at`, or None. The arrival's date is
+    the scheme's local one: a baby born on the day of a landing at 00:30 in UK summer time is not born after it."""
+    arrived_on = ClockRules(scheme.timezone, scheme.calendars).local_date(arrived_at)
+    if born < EARLIEST_BIRTH or born > arrived_on:
+        return Message("is impossible: before %(earliest)s or after the arrival", earliest=EARLIEST_BIRTH)
+    return None
+
+
+def text_too_long(value: str | None, limit: int) -> Message | None:
+    if value is not None and len(value) > limit:
+        return Message("must be at most %(max_length)s character(s) long", max_length=limit)
+    return None
 
 
 @dataclass(frozen=True)
@@ -46,6 +113,9 @@ class RecordArrival:
     arrived_at: datetime
     place: str
     people: Sequence[PersonInput] = field(default_factory=tuple)
+    # The line of the file the boat was read from (its first person's), to name it in a refusal; not part of the
+    # request: a file read again with its lines moved is the same request.
+    line: int | None = None
 
 
 def record_arrival(services: Services, command: RecordArrival) -> Mapping[str, Any]:
@@ -75,6 +145,7 @@ def import_arrivals(
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         now = services.clock.now()
+        _refuse_boats_recorded_before(uow, scheme, arrivals)
         results = []
         for arrival in arrivals:
             results.append(_record(services, uow, scheme, arrival, now))
@@ -95,17 +166,72 @@ def import_arrivals(
 
 def _fingerprint(command: RecordArrival) -> dict[str, Any]:
     # Shallow on purpose: `asdict` deep-copies every person and took a fifth of the time of recording a boat.
-    request = {f.name: getattr(command, f.name) for f in fields(command) if f.name not in {"command_id", "people"}}
+    left_out = {"command_id", "people", "line"}
+    request = {f.name: getattr(command, f.name) for f in fields(command) if f.name not in left_out}
     return request | {"people": [vars(person) for person in command.people]}
+
+
+def _already_recorded(command: RecordArrival, arrived_at: datetime) -> Message:
+    """A boat recorded before, named by its reference (and its line in a file): a boat is recorded once."""
+    refused = Message(
+        "boat %(boat)s is already recorded under this scheme (it arrived at %(at)s): a boat is recorded once",
+        boat=command.boat_ref,
+        at=arrived_at,
+    )
+    if command.line is None:
+        return refused
+    return Message("line %(line)s: %(problem)s", line=command.line, problem=refused)
+
+
+def _refuse_boats_recorded_before(uow: UnitOfWork, scheme: Scheme, arrivals: Sequence[RecordArrival]) -> None:
+    """Every boat of an import already in the store, named at once, before anything is recorded."""
+    recorded = uow.arrivals.recorded_boats(scheme.id, [a.boat_ref for a in arrivals])
+    found = [_already_recorded(a, recorded[a.boat_ref]) for a in arrivals if a.boat_ref in recorded]
+    if found:
+        raise InvalidCommand(joined(found))
+
+
+def _field_problems(scheme: Scheme, command: RecordArrival, now: datetime) -> list[Message]:
+    """Each field of the command that no arrival may hold, named (`people.0.date_of_birth`), without its value."""
+    problems = []
+    out_of_range = arrival_out_of_range(scheme, command.arrived_at, now)
+    if out_of_range is not None:
+        problems.append(Message("%(field)s: %(reason)s", field="arrived_at", reason=out_of_range))
+    elif command.arrived_at > now:
+        problems.append(Message("arrived_at %(at)s is in the future", at=command.arrived_at))
+    for name, limit in BOAT_TEXT_LIMITS.items():
+        if (why := text_too_long(getattr(command, name), limit)) is not None:
+            problems.append(Message("%(field)s: %(reason)s", field=name, reason=why))
+    for index, person in enumerate(command.people):
+        reasons: list[tuple[str, Message | None]] = [
+            (name, text_too_long(getattr(person, name), limit)) for name, limit in PERSON_TEXT_LIMITS.items()
+        ]
+        if not _NATIONALITY.match(person.nationality):
+            reasons.append(("nationality", Message("must match the pattern %(pattern)s", pattern=NATIONALITY_PATTERN)))
+        if person.departed_from is not None and not _DEPARTED_FROM.match(person.departed_from):
+            pattern = DEPARTED_FROM_PATTERN
+            reasons.append(("departed_from", Message("must match the pattern %(pattern)s", pattern=pattern)))
+        if person.date_of_birth is not None and out_of_range is None:
+            reasons.append(("date_of_birth", birth_date_problem(person.date_of_birth, scheme, command.arrived_at)))
+        problems += [
+            Message("%(field)s: %(reason)s", field=f"people.{index}.{name}", reason=why)
+            for name, why in reasons
+            if why is not None
+        ]
+    return problems
 
 
 def _record(
     services: Services, uow: UnitOfWork, scheme: Scheme, command: RecordArrival, now: datetime
 ) -> dict[str, Any]:
-    if command.arrived_at > now:
-        raise InvalidCommand(Message("arrived_at %(at)s is in the future", at=command.arrived_at))
+    problems = _field_problems(scheme, command, now)
+    if problems:
+        raise InvalidCommand(joined(problems))
     if not command.people:
         raise InvalidCommand(Message("boat %(boat)s: an arrival needs at least one person", boat=command.boat_ref))
+    recorded = uow.arrivals.recorded_boats(scheme.id, [command.boat_ref])
+    if command.boat_ref in recorded:
+        raise InvalidCommand(_already_recorded(command, recorded[command.boat_ref]))
     arrival = BoatArrival(
         id=services.new_id(),
         boat_ref=command.boat_ref,

@@ -78,6 +78,9 @@ arrivals = Table(
     Column("arrived_at", UtcDateTime, nullable=False),
     Column("place", String(200), nullable=False),
     Column("scheme_id", String(64), nullable=False),
+    # A boat reference names one boat in a scheme (`SB-2025-09-01-03`): recording it again would open every case
+    # twice. Intake refuses it first, by name; this is the backstop (migration 0009).
+    Index("uq_arrivals_scheme_id_boat_ref", "scheme_id", "boat_ref", unique=True),
 )
 
 

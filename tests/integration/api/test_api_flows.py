@@ -3,6 +3,7 @@ replays, optimistic versions, separation of duties, data minimisation, sessions,
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -44,7 +45,9 @@ def problem(response: Any, status: int, code: str) -> dict[str, Any]:
 
 
 def arrive(http: TestClient, who: Account) -> str:
-    response = http.post("/api/v1/arrivals", json=ARRIVAL, headers=who.bearer)
+    # A boat of its own each time: a boat already recorded is refused (test_api_duplicates.py).
+    boat = {**ARRIVAL, "boat_ref": f"SB-{uuid.uuid4().hex[:12]}"}
+    response = http.post("/api/v1/arrivals", json=boat, headers=who.bearer)
     assert response.status_code == 201, response.text
     return str(response.json()["cases"][0]["case_id"])
 
