@@ -129,6 +129,18 @@ def test_rule_23_weekly_level_of_50_returns(uk_fr: Scheme) -> None:
     assert week_start(date(2025, 9, 7)) == date(2025, 9, 1)
 
 
+def test_rule_23_transfers_are_booked_within_the_weekly_level_of_50(uk_fr: Scheme) -> None:
+    ledger = Ledger("uk-fr-2025")
+    ledger.record_return(30, date(2025, 9, 2), uk_fr.parity)  # Tuesday
+    ledger.check_transfer_booking(1, 19, date(2025, 9, 7), uk_fr.parity)  # 30 + 19 + 1 = 50 by Sunday
+    with pytest.raises(
+        LedgerLimitReached, match="30 returns and 20 people booked on transfers; the weekly level is 50"
+    ):
+        ledger.check_transfer_booking(1, 20, date(2025, 9, 7), uk_fr.parity)
+    ledger.check_transfer_booking(50, 0, date(2025, 9, 8), uk_fr.parity)  # next week starts empty
+    assert list(ledger.weeks) == [date(2025, 9, 1)]  # checking a week does not add it to the ledger
+
+
 def test_eu_turkey_cap_of_72000(eu_tr: Scheme) -> None:
     ledger = Ledger("eu-tr-2016", returned=100_000, committed=71_999)
     assert ledger.admissions_allowed(eu_tr.parity) == 72_000

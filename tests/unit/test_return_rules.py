@@ -119,6 +119,15 @@ def test_rule_8_transfer_rechecked_at_the_moment_of_transfer(uk_fr: Scheme) -> N
     assert case.status is ReturnStatus.RETURNED
 
 
+def test_an_injunction_made_after_midnight_uk_summer_time_is_dated_that_day(uk_fr: Scheme) -> None:
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
+    half_past_midnight_bst = utc(2025, 9, 15, 23, 30)  # 00:30 on 16 September in London, still the 15th in UTC
+    injunction(uk_fr, case, half_past_midnight_bst, "in_force", "2025-09-16", evidence="Out-of-hours order")
+    with pytest.raises(InvalidCommand, match="decided_on 2025-09-17 is in the future"):
+        injunction(uk_fr, case, half_past_midnight_bst, "in_force", "2025-09-17", evidence="Out-of-hours order")
+    assert [b.decided_on for b in case.blockers(date(2025, 9, 16))] == [date(2025, 9, 16)]
+
+
 def test_injunction_time_pauses_the_three_month_aim(uk_fr: Scheme) -> None:
     case = return_case(uk_fr, utc(2025, 8, 6, 4))
     injunction(uk_fr, case, utc(2025, 8, 10), "in_force", "2025-08-10", evidence="order")

@@ -65,6 +65,23 @@ class Ledger:
         """Positive: returns ahead (admissions owed); negative: admissions ahead."""
         return self.returned * rule.admissions_per_return - self.admitted - self.committed
 
+    def check_transfer_booking(self, people: int, booked: int, departs_on: date, rule: ParityRule) -> None:
+        """Refuse booking ``people`` onto a transfer departing on ``departs_on`` if, with the week's returns so far
+        and the ``booked`` people already on transfers departing that week, it would pass the weekly level (rule 23).
+        The level is met when flights are booked, so that nobody is flown and then found over it."""
+        returned = self.weeks.get(week_start(departs_on), WeekTotals()).returned
+        if returned + booked + people > rule.weekly_level:
+            raise LedgerLimitReached(
+                Message(
+                    "the week of %(week)s already has %(returned)s returns and %(booked)s people booked on transfers; "
+                    "the weekly level is %(level)s (rule 23): book a transfer in another week",
+                    week=week_start(departs_on),
+                    returned=returned,
+                    booked=booked,
+                    level=rule.weekly_level,
+                )
+            )
+
     def record_return(self, people: int, on: date, rule: ParityRule) -> None:
         week = self.week(on)
         if week.returned + people > rule.weekly_level:

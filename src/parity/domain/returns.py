@@ -277,7 +277,7 @@ def _check_refusal(case: ReturnCase, action: Action, scheme: Scheme) -> None:  #
 
 
 def _check_no_blockers(case: ReturnCase, action: Action, scheme: Scheme) -> None:
-    day = action.at.astimezone(ClockRules(scheme.timezone, scheme.calendars).zone).date()
+    day = ClockRules(scheme.timezone, scheme.calendars).local_date(action.at)
     blockers = [b for b in case.blockers(day) if b.kind in scheme.returns.transfer_preconditions]
     if blockers:
         listed = tuple(
@@ -329,7 +329,9 @@ def _check_legal_event(case: ReturnCase, action: Action, scheme: Scheme) -> None
             )
         )
     decided_on = required_date(action.payload, "decided_on")
-    if decided_on > action.at.date():
+    # A court's date is the date where it sits: an order made at 00:30 in UK summer time is dated the day that UTC
+    # has not reached yet.
+    if decided_on > ClockRules(scheme.timezone, scheme.calendars).local_date(action.at):
         raise InvalidCommand(Message("decided_on %(day)s is in the future", day=decided_on))
     required_text(action.payload, "evidence")
     barred_from = scheme.returns.nrm_reconsideration_barred_from

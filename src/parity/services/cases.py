@@ -10,14 +10,16 @@ from typing import Any
 from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionCase, AdmissionStatus
 from parity.domain.clocks import ClockRules
 from parity.domain.errors import InvalidCommand, LedgerLimitReached, TransferBlocked
+from parity.domain.ledger import week_start
 from parity.domain.lifecycle import Action
 from parity.domain.messages import Message
+from parity.domain.payloads import required_datetime
 from parity.domain.proposals import InvitationNeedsApproval
 from parity.domain.returns import ReturnCase, ReturnStatus
 from parity.scheme.model import ParityRule, Scheme
 from parity.services.context import Services, StaleVersion, run_command, scheme_ref
 from parity.services.notices import scheme_timeline
-from parity.services.ports import UnitOfWork
+from parity.services.ports import NotFound, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,15 @@ def apply_return_action(services: Services, uow: UnitOfWork, command: CaseComman
     case = uow.returns.get(command.case_id)
     _check_version(case.version, command)
     scheme_timeline(uow, scheme).check_new_work(command.action, services.clock.now())
+    if command.action == "flag_recrossing":
+        _check_previous_return(uow, case, command.payload.get("previous_case_id"))
     action = _action(services, scheme, command, _parity_flag(uow, scheme, command))
     moving = [case, *_family_moving_with(uow, case)] if action.kind == "complete_transfer" else [case]
     for member in moving:
         member_action = action if member is case else replace(action, command_id=f"{action.command_id}:{member.id}")
         member.record(member_action, scheme)
+    if action.kind == "schedule_transfer":
+        _check_weekly_level(uow, scheme, case, action)
     if action.kind == "complete_transfer":
         ledger = uow.ledgers.get(scheme.id)
         returned = counted(scheme, [member.nationality for member in moving])
@@ -93,6 +99,48 @@ def apply_return_action(services: Services, uow: UnitOfWork, command: CaseComman
     if len(moving) > 1:
         result["family_moved_with"] = [member.id for member in moving[1:]]
     return result
+
+
+def _check_weekly_level(uow: UnitOfWork, scheme: Scheme, case: ReturnCase, action: Action) -> None:
+    """Book a transfer only within the weekly level of its departure's week (rule 23), counting that week's returns
+    and the people already booked to depart in it, as the ledger counts them."""
+    # Bookings queue on the ledger's row lock, taken before the bookings are counted; a scheme with no ledger row
+    # yet gets one, so that two first bookings race on inserting it and one retries.
+    ledger = uow.ledgers.get(scheme.id)
+    if ledger.version == 0:
+        uow.ledgers.save(ledger)
+    clock = ClockRules(scheme.timezone, scheme.calendars)
+    departs_on = clock.local_date(required_datetime(action.payload, "departs_at"))
+    week = week_start(departs_on)
+    booked = [
+        n for n, departs in uow.returns.booked_transfers(scheme.id) if week_start(clock.local_date(departs)) == week
+    ]
+    ledger.check_transfer_booking(
+        counted(scheme, [case.nationality]), counted(scheme, booked), departs_on, scheme.parity
+    )
+
+
+def _check_previous_return(uow: UnitOfWork, case: ReturnCase, previous_id: Any) -> None:
+    """A re-crossing follows a return (rule 11): the case it names must be another case, one that ended in a
+    return; it marks this case for expedited return, so a mistyped id must not pass. (A missing id is the domain's
+    to refuse; a confirmed identity match names the returnee's case itself.)"""
+    if not isinstance(previous_id, str) or not previous_id.strip():
+        return
+    try:
+        previous = uow.returns.get(previous_id) if previous_id != case.id else None
+    except NotFound:
+        previous = None
+    if previous is None:
+        raise InvalidCommand(Message("field 'previous_case_id': %(case)s is not another return case", case=previous_id))
+    if previous.status is not ReturnStatus.RETURNED:
+        raise InvalidCommand(
+            Message(
+                "field 'previous_case_id': case %(case)s has not ended in a return (status %(status)s); "
+                "a re-crossing follows a return (rule 11)",
+                case=previous_id,
+                status=previous.status.value,
+            )
+        )
 
 
 def _family_moving_with(uow: UnitOfWork, case: ReturnCase) -> list[ReturnCase]:

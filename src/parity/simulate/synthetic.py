@@ -10,6 +10,8 @@ import random
 from datetime import date, timedelta
 from enum import StrEnum
 
+from dateutil.relativedelta import relativedelta
+
 from parity.domain.people import AgeStatus, Sex
 from parity.scheme.model import ReturnGround
 from parity.services.applications import ApplicantInput
@@ -48,7 +50,6 @@ NAMES = {
     "TUR": (["Emre", "Zeynep", "Mehmet"], ["Yilmaz", "Kaya", "Demir"]),
 }
 TRANSIT_EVIDENCE = "Interview: departed from a beach near Gravelines"
-YEAR = 365
 
 
 class Screened(StrEnum):
@@ -73,7 +74,11 @@ class SyntheticPeople:
         return self.random.choice(given), self.random.choice(family)
 
     def _born(self, day: date, youngest: int, oldest: int) -> date:
-        return day - timedelta(days=self.random.randint(youngest * YEAR, oldest * YEAR))
+        """A date of birth making the person at least `youngest` and at most `oldest` years old on `day`, counted in
+        calendar years (a 365-day year would make some 17-year-olds 18)."""
+        latest = day - relativedelta(years=youngest)
+        earliest = day - relativedelta(years=oldest + 1) + timedelta(days=1)
+        return latest - timedelta(days=self.random.randint(0, (latest - earliest).days))
 
     def ineligible_kind(self) -> Screened:
         return self.random.choices(list(INELIGIBLE_MIX), weights=list(INELIGIBLE_MIX.values()))[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +33,9 @@ from parity.store.protected import (
     ProtectedPayloads,
     blind_indexes,
 )
+
+# Most values one `IN (...)` list holds, to bound the parameters of a statement (SQLite: 32,766).
+_IN_BATCH = 500
 
 
 def _documents_json(identity: IdentityClaim) -> list[dict[str, Any]]:
@@ -218,6 +221,16 @@ class SqlArrivalRepository:
         )
         return BoatArrival(row["id"], row["boat_ref"], row["arrived_at"], row["place"], people)
 
+    def recorded_boats(self, scheme_id: str, boat_refs: Collection[str]) -> dict[str, datetime]:
+        found: dict[str, datetime] = {}
+        refs = sorted(set(boat_refs))
+        for first in range(0, len(refs), _IN_BATCH):
+            query = select(t.arrivals.c.boat_ref, t.arrivals.c.arrived_at).where(
+                t.arrivals.c.scheme_id == scheme_id, t.arrivals.c.boat_ref.in_(refs[first : first + _IN_BATCH])
+            )
+            found.update((row.boat_ref, row.arrived_at) for row in self.connection.execute(query))
+        return found
+
 
 class SqlReturnCaseRepository:
     def __init__(self, connection: Connection, cipher: FieldCipher) -> None:
@@ -283,6 +296,22 @@ class SqlReturnCaseRepository:
         )
         return {ReturnStatus(status): count for status, count in rows}
 
+    def booked_transfers(self, scheme_id: str) -> list[tuple[str, datetime]]:
+        cases, actions = t.return_cases, t.return_actions
+        query = (
+            select(cases.c.id, cases.c.nationality, actions.c.payload)
+            .select_from(cases.join(actions, actions.c.case_id == cases.c.id))
+            .where(
+                cases.c.scheme_id == scheme_id,
+                cases.c.status == ReturnStatus.TRANSFER_SCHEDULED.value,
+                actions.c.kind == "schedule_transfer",
+            )
+            .order_by(cases.c.id, actions.c.seq)
+        )
+        # A case booked again after a cancelled transfer keeps its latest booking; the departure is coded, in clear.
+        latest = {row.id: (row.nationality, row.payload["departs_at"]) for row in self.connection.execute(query)}
+        return [(nationality, datetime.fromisoformat(departs)) for nationality, departs in latest.values()]
+
     def family_case_ids(self, arrival_id: str, family_group: str) -> list[str]:
         cases = t.return_cases
         query = select(cases.c.id).where(cases.c.arrival_id == arrival_id, cases.c.family_group == family_group)
@@ -328,6 +357,11 @@ class SqlAdmissionCaseRepository:
             ],
         )
         self.history.insert_actions(case.id, case.actions)
+
+    def case_of_family(self, family_ref: str) -> str | None:
+        query = select(t.admission_cases.c.id).where(t.admission_cases.c.family_ref == family_ref)
+        found = self.connection.execute(query).scalar()
+        return None if found is None else str(found)
 
     def get(self, case_id: str) -> AdmissionCase:
         query = select(t.admission_cases).where(t.admission_cases.c.id == case_id)

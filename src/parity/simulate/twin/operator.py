@@ -98,9 +98,9 @@ class Operator:
             return []
         return list(approved["approval"]["invited"])
 
-    def try_return(self, case_id: str, action: str) -> bool:
+    def try_return(self, case_id: str, action: str, **payload: Any) -> bool:
         """An action the ledger may refuse (the weekly level); False if it did."""
-        return self._ledger_allows(action, lambda: self.on_return(case_id, action))
+        return self._ledger_allows(action, lambda: self.on_return(case_id, action, **payload))
 
     def try_admission(self, case_id: str, action: str) -> bool:
         """An action the ledger may refuse (weekly level, parity rule, admissions paused); False if it did."""

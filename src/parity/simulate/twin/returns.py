@@ -147,11 +147,12 @@ class ReturnsLeg(Leg):
             return
         departs = self.departure(flight)
         for case_id in self.ready[: self.inputs.flight_seats]:
-            if case_id not in self.booked:
-                self.op.on_return(
-                    case_id, "schedule_transfer", flight_ref=f"PLF-{departs:%Y%m%d}", departs_at=departs.isoformat()
-                )
-                self.booked.add(case_id)
+            if case_id in self.booked:
+                continue
+            flight_ref, departs_at = f"PLF-{departs:%Y%m%d}", departs.isoformat()
+            if not self.op.try_return(case_id, "schedule_transfer", flight_ref=flight_ref, departs_at=departs_at):
+                return  # the ledger refused: the flight's week is booked up to its level
+            self.booked.add(case_id)
 
     def fly(self, index: int, day: date) -> None:
         if not self.inputs.flight_day[index]:
