@@ -81,8 +81,11 @@ class _PayloadSource:
     free_text: Callable[[RowMapping], frozenset[str] | None]  # None: the row holds no payload after all
     payload: Callable[[Any], Mapping[str, Any]] = lambda stored: stored
     put: Callable[[Any, dict[str, Any]], Any] = lambda stored, payload: payload  # noqa: ARG005
-    # The cases whose families the free text is about (retention); read from the row's `case_id` where it has one.
-    cases: Callable[[RowMapping], Collection[str]] = lambda row: (row["case_id"],)
+    # The one case whose family the free text is about (retention), as SQL: the row's `case_id`, or the case id its
+    # JSON names; retention reads only the rows of the cases it anonymises. None: the row names its cases in lists
+    # (`cases`), and retention reads every row to find them (one per selection round: few).
+    about: ColumnElement[str] | None = None
+    cases: Callable[[RowMapping], Collection[str]] = lambda _row: ()  # for `about` None
 
 
 def _amended(approval: Mapping[str, Any]) -> set[str]:
@@ -90,9 +93,15 @@ def _amended(approval: Mapping[str, Any]) -> set[str]:
     return {*approval["removed"], *approval["added"]}
 
 
-def _results(repeated: RepeatedFreeText, cases: Callable[[Mapping[str, Any]], Collection[str]]) -> _PayloadSource:
-    """The command results that repeat free text, as `repeated` says; `cases` reads what it is about from a result."""
-    part = repeated.part
+def _results(
+    repeated: RepeatedFreeText,
+    *,
+    about: str | None = None,
+    cases: Callable[[Mapping[str, Any]], Collection[str]] = lambda _result: (),
+) -> _PayloadSource:
+    """The command results that repeat free text, as `repeated` says; what one is about is the case id at its key
+    `about`, or else what `cases` reads from it."""
+    part, stored = repeated.part, t.processed_commands.c.result
     return _PayloadSource(
         COMMAND_RESULTS,
         # By exact name: a LIKE on `select:%` would also take `select:propose`, whose results hold no free text.
@@ -100,18 +109,35 @@ def _results(repeated: RepeatedFreeText, cases: Callable[[Mapping[str, Any]], Co
         lambda row: repeated.fields(row["name"], row["result"]),
         payload=lambda result: result[part],
         put=lambda result, payload: {**result, part: payload},
+        # `result ->> 'case_id'` on PostgreSQL, `JSON_EXTRACT(result, '$."case_id"')` on SQLite.
+        about=None if about is None else stored[about].as_string(),
         cases=lambda row: cases(row["result"]),
     )
 
 
 _ACTION_SOURCES = (
-    _PayloadSource(RETURN_ACTIONS, true(), lambda row: RETURN_FREE_TEXT.get(row["kind"], frozenset())),
-    _PayloadSource(ADMISSION_ACTIONS, true(), lambda row: ADMISSION_FREE_TEXT.get(row["kind"], frozenset())),
+    _PayloadSource(
+        RETURN_ACTIONS,
+        true(),
+        lambda row: RETURN_FREE_TEXT.get(row["kind"], frozenset()),
+        about=t.return_actions.c.case_id,
+    ),
+    _PayloadSource(
+        ADMISSION_ACTIONS,
+        true(),
+        lambda row: ADMISSION_FREE_TEXT.get(row["kind"], frozenset()),
+        about=t.admission_actions.c.case_id,
+    ),
 )
 _PAYLOAD_SOURCES = (
     *_ACTION_SOURCES,
-    _PayloadSource(DECISION_PROPOSALS, true(), lambda row: FREE_TEXT[row["case_type"]].get(row["action"], frozenset())),
-    _results(DECISION_RESULTS, lambda result: (result["case_id"],)),
+    _PayloadSource(
+        DECISION_PROPOSALS,
+        true(),
+        lambda row: FREE_TEXT[row["case_type"]].get(row["action"], frozenset()),
+        about=t.decision_proposals.c.case_id,
+    ),
+    _results(DECISION_RESULTS, about="case_id"),
     # Only an approved selection proposal holds an approval (the others hold JSON null).
     _PayloadSource(
         SELECTION_APPROVALS,
@@ -119,7 +145,7 @@ _PAYLOAD_SOURCES = (
         lambda row: APPROVAL_FREE_TEXT if isinstance(row["approval"], dict) else None,
         cases=lambda row: _amended(row["approval"]),
     ),
-    _results(APPROVAL_RESULTS, lambda result: _amended(result["approval"])),
+    _results(APPROVAL_RESULTS, cases=lambda result: _amended(result["approval"])),
 )
 
 
@@ -431,11 +457,15 @@ class SqlPersonalData:
 
     def _erase_answers(self, flag_ids: Collection[str]) -> int:
         """Replace the reasons in the answers to these flags (`decide_identity_match` actions), on whichever case
-        they were recorded: the flagged record's case may not be the one being anonymised."""
+        they were recorded: the flagged record's case may not be the one being anonymised. Found by the flag id each
+        answer holds in clear (none to look for: nothing read)."""
         erased = 0
         for source in _ACTION_SOURCES:
-            answers = self._payloads(source, source.payloads.table.c.kind == DECIDE_IDENTITY_MATCH)
-            erased += self._erase(source, [(row, p) for row, p in answers if p.get("flag_id") in flag_ids])
+            table = source.payloads.table
+            flag_id = table.c.payload["flag_id"].as_string()
+            for chunk in _chunks(flag_ids):
+                answers = self._payloads(source, and_(table.c.kind == DECIDE_IDENTITY_MATCH, flag_id.in_(chunk)))
+                erased += self._erase(source, list(answers))
         return erased
 
     def _erase_free_text(self, case_ids: set[str]) -> int:
@@ -443,14 +473,14 @@ class SqlPersonalData:
         reasons for amending selection rounds that took these families out or put them in; how many."""
         erased = 0
         for source in _PAYLOAD_SOURCES:
-            table = source.payloads.table
-            if "case_id" in table.c:
+            about = source.about
+            if about is not None:
                 found = (
                     row_payload
                     for chunk in _chunks(case_ids)
-                    for row_payload in self._payloads(source, table.c.case_id.in_(chunk))
+                    for row_payload in self._payloads(source, about.in_(chunk))
                 )
-            else:  # command results and selection approvals name their cases inside the JSON
+            else:  # selection approvals and their results list the families amended
                 found = (
                     (row, payload)
                     for row, payload in self._payloads(source, true())
