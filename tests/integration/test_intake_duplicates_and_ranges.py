@@ -199,7 +199,7 @@ def test_migration_0009_refuses_a_database_holding_a_boat_twice_and_changes_noth
         connection.execute(text("delete from arrivals where id = 'a2'"))
     upgrade(unmigrated)
     with unmigrated.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == "0009"
+        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == "0010"
 
 
 # --- 4. Arrival times and report weeks outside the scheme's range ------------------------------------------------

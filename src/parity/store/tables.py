@@ -129,6 +129,8 @@ def _action_table(name: str, case_table: str) -> Table:
         Column("scheme_id", String(64), nullable=False),
         Column("scheme_version", String(64), nullable=False),
         Column("payload", JSON, nullable=False),
+        # Retention finds identity answers, and bookings are counted, by the kind of action.
+        Index(f"ix_{name}_kind", "kind"),
     )
 
 
@@ -202,6 +204,8 @@ processed_commands = Table(
     Column("request_hash", String(64), nullable=False),
     Column("result", JSON, nullable=False),
     Column("at", UtcDateTime, nullable=False),
+    # Retention and key rotation find the results that repeat free text by the command's name.
+    Index("ix_processed_commands_name", "name"),
 )
 
 # Notices of suspension, termination or resumption of a scheme (rule 24): appended, never changed.
