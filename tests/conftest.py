@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from parity.protection import FieldCipher, Keyring
 from parity.protection.key_file import read_key_file, write_key_file
 from parity.scheme import Scheme, load_scheme
 from parity.services.context import Services, SettableClock
-from parity.store.database import SqlUnitOfWorkFactory
+from parity.store.database import SqlUnitOfWorkFactory, make_engine
 
 POSTGRES_URL = os.environ.get("PARITY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -64,7 +64,8 @@ def clock() -> SettableClock:
     return SettableClock(datetime(2025, 9, 1, 8, 0, tzinfo=UTC))
 
 
-def _postgres_engine() -> Iterator[Engine]:
+def _postgres_engine(make: Callable[[str], Engine] = database) -> Iterator[Engine]:
+    """An engine, made by `make` (migrating by default), on a fresh schema of the test PostgreSQL server."""
     admin = create_engine(POSTGRES_URL)
     try:
         with admin.connect() as connection:
@@ -77,7 +78,7 @@ def _postgres_engine() -> Iterator[Engine]:
     schema = f"parity_test_{uuid.uuid4().hex[:12]}"
     with admin.begin() as connection:
         connection.execute(text(f"create schema {schema}"))
-    engine = database(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    engine = make(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
     try:
         yield engine
     finally:
@@ -96,6 +97,17 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         engine.dispose()
     else:
         yield from _postgres_engine()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database on which no migration has run yet (for testing a migration)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield engine
+        engine.dispose()
+    else:
+        yield from _postgres_engine(make_engine)
 
 
 @pytest.fixture

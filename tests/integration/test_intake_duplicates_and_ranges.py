@@ -4,14 +4,11 @@ texts outside what can be stored or computed are refused by name, on SQLite and 
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, func, select, text
 from tests.builders import person_input, utc
 
 from parity.domain.errors import InvalidCommand
@@ -24,7 +21,6 @@ from parity.services.context import Services, SettableClock
 from parity.services.intake import RecordArrival, import_arrivals, record_arrival
 from parity.services.ports import ConcurrencyConflict
 from parity.store import tables
-from parity.store.database import make_engine
 from parity.store.migrate import upgrade
 
 SCHEME = "uk-fr-2025"
@@ -143,36 +139,6 @@ def test_the_store_keeps_a_boat_reference_once_per_scheme(services: Services, uk
     with services.uow() as uow:
         assert uow.arrivals.recorded_boats(SCHEME, ["SB-9", "SB-10"]) == {"SB-9": utc(2025, 9, 1, 4)}
         assert uow.arrivals.recorded_boats("eu-tr-2016", ["SB-9"]) == {}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An empty database on which no migration has run yet."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("select 1"))
-    except Exception as error:
-        admin.dispose()
-        if os.environ.get("PARITY_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {error}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
-    schema = f"parity_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.execute(text(f"create schema {schema}"))
-    engine = make_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f"drop schema {schema} cascade"))
-        admin.dispose()
 
 
 def test_migration_0009_refuses_a_database_holding_a_boat_twice_and_changes_nothing(unmigrated: Engine) -> None:
