@@ -28,7 +28,7 @@ from parity.web.casework import CaseKind, ShowPage, decide_proposal, take_action
 from parity.web.forms import ActionField, FormErrors
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, language, render
-from parity.web.return_cases import PAGE_SIZE
+from parity.web.return_cases import PAGE_SIZE, formats_by_scheme
 
 EXCLUSIONS = tuple(e.value for e in AdmissionExclusion)
 RECORDABLE_FACTORS = tuple(f.value for f in PriorityFactor if f is not PriorityFactor.WAITING_WEEK)
@@ -83,6 +83,7 @@ def create_admission_router(services: Services) -> APIRouter:
             page=page,
             status=status,
             statuses=list(AdmissionStatus),
+            fmt_of=formats_by_scheme(services, request, page.items),
             title=_("Admission cases"),
             caption=_("Admission cases, in case number order"),
             case_page="admission_case_page",

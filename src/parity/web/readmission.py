@@ -4,6 +4,7 @@ the API's minimised view, and the answer: accept, or refuse with one of the sche
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -15,14 +16,15 @@ from parity.api.routers.readmission import ANSWERS
 from parity.api.security import require
 from parity.domain.decisions import CaseType
 from parity.domain.errors import DomainError
-from parity.services.case_views import list_readmission_requests, readmission_request
+from parity.services.case_views import MAX_PAGE, list_readmission_requests, readmission_request
 from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.context import Services, StaleVersion
+from parity.services.ports import CaseSummary, NotFound
 from parity.web.casework import stale
 from parity.web.forms import FormErrors
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, formats, language, render
-from parity.web.return_cases import PAGE_SIZE
+from parity.web.return_cases import PAGE_SIZE, formats_by_scheme
 
 READ = [Depends(require(Scope.READMISSION_READ))]
 Answering = Annotated[Principal, Depends(require(Scope.READMISSION_ANSWER))]
@@ -33,8 +35,17 @@ def create_readmission_router(services: Services) -> APIRouter:
 
     @router.get("/readmission-requests", name="readmission_requests", dependencies=READ)
     def requests(request: Request, after: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-        page = list_readmission_requests(services, None, after, PAGE_SIZE)
-        return render(request, "readmission_requests.html", page=page, active="readmission")
+        listed = _by_reply_due(services)
+        start = next((n + 1 for n, (item, _due) in enumerate(listed) if item.case_id == after), 0)
+        shown = listed[start : start + PAGE_SIZE]
+        return render(
+            request,
+            "readmission_requests.html",
+            rows=shown,
+            next_after=shown[-1][0].case_id if start + PAGE_SIZE < len(listed) else None,
+            fmt_of=formats_by_scheme(services, request, (item for item, _due in shown)),
+            active="readmission",
+        )
 
     @router.get("/readmission-requests/{case_id}", name="readmission_request", dependencies=READ)
     def one_request(request: Request, case_id: str) -> Response:
@@ -71,6 +82,27 @@ def create_readmission_router(services: Services) -> APIRouter:
         return RedirectResponse(request.url_for("readmission_requests").path + "?answered=1", status_code=303)
 
     return router
+
+
+def _by_reply_due(services: Services) -> list[tuple[CaseSummary, datetime | None]]:
+    """Every request awaiting an answer with its reply deadline as its page shows it, the soonest due first (so the
+    overdue ones lead); `after` pages through this order by the last case id shown (from the start if that request
+    has been answered since)."""
+    summaries: list[CaseSummary] = []
+    after: str | None = None
+    while True:
+        page = list_readmission_requests(services, None, after, MAX_PAGE)
+        summaries.extend(page.items)
+        if (after := page.next_after) is None:
+            break
+    listed: list[tuple[CaseSummary, datetime | None]] = []
+    for summary in summaries:
+        try:
+            listed.append((summary, readmission_request(services, summary.case_id).reply_due_at))
+        except NotFound:  # answered since it was listed
+            continue
+    never = datetime.max.replace(tzinfo=UTC)  # a scheme with no reply period: last
+    return sorted(listed, key=lambda row: (row[1] or never, row[0].case_id))
 
 
 def _page(

@@ -8,7 +8,7 @@ was drawn from, so a form left open while someone else changed the case is refus
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -23,12 +23,19 @@ from parity.services.case_views import CaseQuery, list_return_cases, return_case
 from parity.services.cases import act_on_return_case
 from parity.services.context import Services
 from parity.services.decisions import open_proposals_for
+from parity.services.ports import CaseSummary
 from parity.web.casework import CaseKind, ShowPage, decide_proposal, take_action
 from parity.web.forms import ActionField, FormErrors
-from parity.web.i18n import translations
-from parity.web.pages import PageRoute, language, render
+from parity.web.i18n import Formats, translations
+from parity.web.pages import PageRoute, formats, language, render
 
 PAGE_SIZE = 50
+
+
+def formats_by_scheme(services: Services, request: Request, items: Iterable[CaseSummary]) -> dict[str, Formats]:
+    """The formats of each listed case's scheme, so that a list shows a case's times in its scheme's zone, as the
+    case's own page does (a list may hold cases of schemes in different zones)."""
+    return {s: formats(request, services.scheme(s).timezone) for s in {item.scheme_id for item in items}}
 
 
 # The actions a UK officer takes from the case page, with what each one needs. The readmitting state's answers
@@ -80,6 +87,7 @@ def create_return_case_router(services: Services) -> APIRouter:
             page=page,
             status=status,
             statuses=list(ReturnStatus),
+            fmt_of=formats_by_scheme(services, request, page.items),
             title=_("Return cases"),
             caption=_("Return cases, in case number order"),
             case_page="return_case_page",

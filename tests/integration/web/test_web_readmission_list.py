@@ -101,3 +101,15 @@ def test_the_reply_due_column_is_named_in_english_and_in_french(signed_in: SignI
     assert re.search(r'<th scope="col" class="govuk-table__header">\s*Reply due\s*</th>', english)
     assert re.search(r'<th scope="col" class="govuk-table__header">\s*Réponse attendue le\s*</th>', french)
     assert "16 sept. 2025, 24:00" in french
+
+
+def test_the_case_lists_show_times_in_each_cases_scheme_zone(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    supervisor = signed_in(Role.UK_SUPERVISOR)
+
+    returns = {row[0]: row for row in rows(supervisor.get("/return-cases").text)}
+    admissions = {row[0]: row for row in rows(supervisor.get("/admission-cases").text)}
+
+    assert returns[seeded[1].claimed_human_rights][2] == "1 Sept 2025, 05:00"  # arrived at 04:00 UTC
+    assert admissions[seeded[1].admitted_family][2] == "8 Sept 2025, 11:00"  # submitted at 10:00 UTC
