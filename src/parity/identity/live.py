@@ -286,6 +286,10 @@ class SplinkIdentityResolver:
         return self._model_version
 
     @property
+    def model(self) -> IdentityModel:
+        return self._model
+
+    @property
     def register_size(self) -> int:
         return len(self._index)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from parity.identity.records import IdentityRecord, RejectedRecord
+
+if TYPE_CHECKING:  # the model module loads Splink: only the live resolver imports it at run time
+    from parity.identity.model import IdentityModel
 
 # How a candidate's standing was decided: by the model's match weight, or by fingerprints on both records,
 # which decide on their own (a match when the references agree; such a candidate is never offered when they differ).
@@ -52,6 +55,12 @@ class IdentityResolver(Protocol):
     @property
     def model_version(self) -> str: ...
 
+    @property
+    def model(self) -> IdentityModel | None:
+        """The model checks are scored with (its calibration says how flags' probabilities were worked out); None
+        where no model runs."""
+        ...
+
     def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
         """Add records to the register searched by later checks; returns those refused, with reasons."""
         ...
@@ -74,6 +83,7 @@ class NullIdentityResolver:
     """Finds nothing. For local runs and tests that do not exercise identity resolution."""
 
     model_version = "none"
+    model = None
 
     def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
         del records
@@ -107,6 +117,10 @@ class DeferredIdentityResolver:
     @property
     def model_version(self) -> str:
         return self._resolver().model_version
+
+    @property
+    def model(self) -> IdentityModel | None:
+        return self._resolver().model
 
     def add(self, records: Sequence[IdentityRecord]) -> list[RejectedRecord]:
         return self._resolver().add(records)

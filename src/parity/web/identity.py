@@ -13,8 +13,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from enum import StrEnum
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -23,9 +21,7 @@ from fastapi.responses import RedirectResponse
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
 from parity.api.security import require
-from parity.config import Settings
 from parity.domain.errors import DomainError
-from parity.identity.port import IdentityResolver, NullIdentityResolver
 from parity.services.context import Services
 from parity.services.identity import (
     DecideIdentityMatch,
@@ -118,27 +114,6 @@ def probability_basis(model: IdentityModel | None, version: str) -> ProbabilityB
     return ProbabilityBasis.UNCALIBRATED if version == model.weights_version else ProbabilityBasis.CALIBRATED
 
 
-def running_model(resolver: IdentityResolver, settings: Settings) -> IdentityModel | None:
-    """The model `resolver` (the running one) scores with, or None where identity resolution is off or the resolver
-    runs another model. The resolver does not hand out its model: this is the file the settings name (the bundled
-    one without), as `parity.bootstrap.identity` loads it, kept only if its version is the resolver's, which makes
-    it the same model, calibration included."""
-    if isinstance(resolver, NullIdentityResolver):
-        return None
-    model = _configured_model(settings.identity_model)
-    return model if model is not None and model.version == resolver.model_version else None
-
-
-@cache
-def _configured_model(path: Path | None) -> IdentityModel | None:
-    from parity.identity.model import IdentityModel  # Splink loads with it: only once a flag is shown
-
-    try:
-        return IdentityModel.load(path) if path else IdentityModel.bundled_default()
-    except (OSError, ValueError, KeyError):  # a file the resolver cannot load either
-        return None
-
-
 def _flag_page(
     services: Services,
     request: Request,
@@ -150,7 +125,6 @@ def _flag_page(
 ) -> Response:
     evidence = identity_flag_evidence(services, flag_id)
     pair = evidence.pair
-    settings: Settings = request.app.state.settings
     audit_read(request, "identity_flag:read", [flag_id, pair.record.record_id, pair.candidate.record_id])
     principal: Principal = request.state.principal
     return render(
@@ -159,7 +133,7 @@ def _flag_page(
         zone=service_zone(services),
         status_code=status_code,
         evidence=evidence,
-        probability_basis=probability_basis(running_model(services.identity, settings), pair.flag.model_version),
+        probability_basis=probability_basis(services.identity.model, pair.flag.model_version),
         may_decide=all(principal.has(s) for s in (Scope.RETURNS_ACT, Scope.ADMISSIONS_ACT)),
         errors=errors,
         typed=typed,

@@ -4,26 +4,17 @@ calibration, the model's own 2^w / (1 + 2^w), or not known to the running proces
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-from parity.config import Settings
 from parity.identity.calibration import Calibration
+from parity.identity.live import SplinkIdentityResolver
 from parity.identity.model import IdentityModel
-from parity.identity.port import NullIdentityResolver
-from parity.web.identity import ProbabilityBasis, probability_basis, running_model
+from parity.identity.port import DeferredIdentityResolver, NullIdentityResolver
+from parity.web.identity import ProbabilityBasis, probability_basis
 
 BUNDLED = IdentityModel.bundled_default()  # calibrated on synthetic records
 UNCALIBRATED = replace(BUNDLED, calibration=None)  # the same weights, before the calibration was added
-SETTINGS = Settings(database_url="sqlite://", schemes=())
-
-
-class Running:
-    """A resolver as the page sees it: only its model version."""
-
-    def __init__(self, model: IdentityModel) -> None:
-        self.model_version = model.version
 
 
 def test_a_flag_raised_under_the_running_calibrated_model_is_calibrated() -> None:
@@ -52,22 +43,10 @@ def test_a_version_the_running_model_does_not_know_is_unknown() -> None:
     assert probability_basis(None, BUNDLED.version) is ProbabilityBasis.UNKNOWN
 
 
-def test_the_running_model_is_the_configured_file_only_when_the_resolver_runs_it(tmp_path: Path) -> None:
-    assert running_model(Running(BUNDLED), SETTINGS) == BUNDLED  # no file named: the bundled model
-    assert running_model(Running(UNCALIBRATED), SETTINGS) is None  # the resolver runs another model
-    assert running_model(NullIdentityResolver(), SETTINGS) is None  # identity resolution is off
-
-    configured = UNCALIBRATED.save(tmp_path)
-    settings = replace(SETTINGS, identity_model=configured)
-    assert running_model(Running(UNCALIBRATED), settings) == UNCALIBRATED
-    assert running_model(Running(BUNDLED), settings) is None
-
-
-def test_a_model_file_that_cannot_be_read_leaves_the_version_unknown(tmp_path: Path) -> None:
-    broken = tmp_path / "model.json"
-    broken.write_text("{}", encoding="utf-8")
-
-    assert running_model(Running(BUNDLED), replace(SETTINGS, identity_model=broken)) is None
+def test_the_page_judges_by_the_model_the_resolver_runs() -> None:
+    assert SplinkIdentityResolver(UNCALIBRATED).model is UNCALIBRATED
+    assert DeferredIdentityResolver(lambda: SplinkIdentityResolver(BUNDLED)).model is BUNDLED
+    assert NullIdentityResolver().model is None  # identity resolution is off: every flag's version is unknown
 
 
 @pytest.mark.parametrize("model", [BUNDLED, UNCALIBRATED])
