@@ -46,6 +46,9 @@ CLOSED = frozenset({R.INELIGIBLE, R.REFUSED, R.RETURNED, R.RELEASED, R.ABSCONDED
 IN_PROCESS = frozenset({R.ELIGIBLE, R.DETAINED, R.REQUEST_SENT, R.REPLY_OVERDUE, R.ACCEPTED, R.TRANSFER_SCHEDULED})
 OPEN = frozenset({R.DETECTED}) | IN_PROCESS
 
+# The readmitting state's answers to a request (the liaison's words) and the action each records on the case.
+READMISSION_ANSWERS = {"accept": "accept", "refuse": "refuse", "extend": "extend_reply"}
+
 RETURN_TRANSITIONS: TransitionTable[ReturnStatus] = TransitionTable(
     R.NEW,
     [

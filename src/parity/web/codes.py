@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from parity.api.routers.readmission import ANSWERS
 from parity.domain.messages import Message, MessageParam
+from parity.domain.returns import READMISSION_ANSWERS
 from parity.web.labels import Labels
 
 # Several codes in one value are written as the domain joins them.
@@ -51,7 +51,7 @@ def _case_action(labels: Labels, case_type: str | None) -> Callable[[str], str]:
 
 def _answer(labels: Labels, _case_type: str | None) -> Callable[[str], str]:
     """The readmitting state's answer (API: accept, refuse, extend), named by the action it records."""
-    return lambda code: labels.action(ANSWERS.get(code, code))
+    return lambda code: labels.action(READMISSION_ANSWERS.get(code, code))
 
 
 ACTION = Code(_case_action)

@@ -12,10 +12,10 @@ from fastapi.responses import RedirectResponse
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
-from parity.api.routers.readmission import ANSWERS
 from parity.api.security import require
 from parity.domain.decisions import CaseType
 from parity.domain.errors import DomainError
+from parity.domain.returns import READMISSION_ANSWERS
 from parity.services.case_views import MAX_PAGE, list_readmission_requests, readmission_request
 from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.context import Services, StaleVersion
@@ -69,7 +69,8 @@ def create_readmission_router(services: Services) -> APIRouter:
             key = f"{principal.user_id}:web:{typed.get('command_key') or uuid.uuid4()}"
             try:
                 act_on_return_case(
-                    services, CaseCommand(key, principal.user_id, case_id, ANSWERS[choice], payload, version)
+                    services,
+                    CaseCommand(key, principal.user_id, case_id, READMISSION_ANSWERS[choice], payload, version),
                 )
             except StaleVersion:
                 errors.add("answer", stale(_))

@@ -12,14 +12,13 @@ from tests.builders import action, return_case, utc
 from tests.catalogue_support import PLACEHOLDER
 from tests.unit.web.test_refusals_i18n import extracted_templates
 
-from parity.api.routers.readmission import ANSWERS
 from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionExclusion, AdmissionStatus, PriorityFactor
 from parity.domain.decisions import CaseType
 from parity.domain.errors import DomainError, IllegalTransition, InvalidCommand, TransferBlocked
 from parity.domain.identity_links import FlagStatus
 from parity.domain.messages import Message, keep_all
 from parity.domain.proposals import ProposalStatus
-from parity.domain.returns import RETURN_TRANSITIONS, ReturnStatus, TransferPrecondition
+from parity.domain.returns import READMISSION_ANSWERS, RETURN_TRANSITIONS, ReturnStatus, TransferPrecondition
 from parity.scheme import Scheme
 from parity.web.codes import CODES
 from parity.web.i18n import Formats, translations
@@ -48,7 +47,7 @@ def test_every_template_with_codes_is_a_refusal_and_names_real_placeholders() ->
 def test_every_code_a_refusal_can_name_has_french_words(uk_fr: Scheme, eu_tr: Scheme) -> None:
     """A code without a label would be shown as it is, in English, inside the French sentence."""
     named = {
-        FRENCH.action: [*RETURN_TRANSITIONS.transitions, *ANSWERS.values()],
+        FRENCH.action: [*RETURN_TRANSITIONS.transitions, *READMISSION_ANSWERS.values()],
         FRENCH.admission_action: list(ADMISSION_TRANSITIONS.transitions),
         FRENCH.status: [s.value for s in (*ReturnStatus, *AdmissionStatus)],
         FRENCH.flag_status: [s.value for s in FlagStatus],

@@ -14,11 +14,11 @@ from parity.api.schemas import CASE_ID, CaseActionOut, ReadmissionAnswerIn
 from parity.api.security import require, services_of
 from parity.domain.errors import InvalidCommand
 from parity.domain.messages import Message
+from parity.domain.returns import READMISSION_ANSWERS
 from parity.services.case_views import Page, ReadmissionRequestView, list_readmission_requests, readmission_request
 from parity.services.cases import CaseCommand, act_on_return_case
 
 router = APIRouter(prefix="/readmission-requests", tags=["readmission requests"])
-ANSWERS = {"accept": "accept", "refuse": "refuse", "extend": "extend_reply"}
 REQUEST_EXAMPLE = {
     "case_id": CASE_ID,
     "scheme_id": "uk-fr-2025",
@@ -102,7 +102,7 @@ def answer(
         raise InvalidCommand(Message("field 'reason' is required to %(answer)s", answer=body.answer))
     payload = {"reason": body.reason} if body.answer != "accept" else {}
     command = CaseCommand(
-        command_id(principal, key), principal.user_id, case_id, ANSWERS[body.answer], payload, version
+        command_id(principal, key), principal.user_id, case_id, READMISSION_ANSWERS[body.answer], payload, version
     )
     result = act_on_return_case(services, command)
     set_etag(response, result["version"])
