@@ -88,26 +88,26 @@ def _postgres_engine(make: Callable[[str], Engine] = database) -> Iterator[Engin
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A migrated, empty database: a SQLite file (WAL) or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        engine = database(f"sqlite:///{tmp_path / 'parity.db'}")
+def _empty_database(backend: str, tmp_path: Path, make: Callable[[str], Engine]) -> Iterator[Engine]:
+    """An engine made by `make` on a SQLite file or on a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        engine = make(f"sqlite:///{tmp_path / 'parity.db'}")
         yield engine
         engine.dispose()
     else:
-        yield from _postgres_engine()
+        yield from _postgres_engine(make)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database: a SQLite file (WAL) or a fresh PostgreSQL schema."""
+    yield from _empty_database(request.param, tmp_path, database)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty database on which no migration has run yet (for testing a migration)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-    else:
-        yield from _postgres_engine(make_engine)
+    yield from _empty_database(request.param, tmp_path, make_engine)
 
 
 @pytest.fixture
