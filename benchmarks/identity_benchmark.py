@@ -108,6 +108,19 @@ def live_and_stock(register_size: int, probes: int, stock_probes: int, model: Id
         f"largest match-weight difference on shared candidates={worst_difference:.2e}"
     )
 
+    # Intake: each boat of 5 is checked, then added; adding must not grow with the register.
+    adds_ms = []
+    for start in range(0, len(later), 5):
+        boat = [r.record for r in later[start : start + 5]]
+        resolver.check_all(boat)
+        started = time.perf_counter()
+        resolver.add(boat)
+        adds_ms.append((time.perf_counter() - started) * 1000)
+    print(
+        f"[{register_size:,}] adding {len(adds_ms)} boats of 5 after their check: "
+        f"p50={percentile(adds_ms, 0.5):.2f} ms p95={percentile(adds_ms, 0.95):.2f} ms"
+    )
+
 
 def batch(register_size: int, model: IdentityModel) -> None:
     labelled = generate_records(register_size, seed=41)

@@ -33,8 +33,8 @@ from parity.identity.scoring import SCORED_COLUMNS, CompiledScorer, ScoredPair
 _MERGE_PENDING_AT = 50_000
 # Pending parts are joined into one when there are more than this many.
 _PENDING_PARTS = 8
-# Recently added rows are folded into the settled table once there are this many (or a tenth of it).
-_SETTLE_RECENT_AT = 50_000
+# A table of rows is folded into the one before it once it holds at least this share of that one's rows.
+_FOLD_AT_SHARE = 0.25
 # Candidates below this weight are not worth a caseworker's attention and are left out of the ranked list.
 _SHOW_FROM_WEIGHT = 0.0
 _MAX_SHOWN = 20
@@ -45,10 +45,12 @@ class CandidateIndex:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
         self._connection = connection or duckdb.connect()
-        # Rows live in one large single-chunk table plus a small one for recent additions: `take` on a
-        # multi-chunk table copies whole columns, which at a million rows costs more than the rest of a check.
-        self._settled: pa.Table = MODEL_ROW_SCHEMA.empty_table()
-        self._recent: pa.Table = MODEL_ROW_SCHEMA.empty_table()
+        # Rows live in single-chunk tables, oldest and largest first, each a fraction of the one before it:
+        # `take` on a multi-chunk table copies whole columns, which at a million rows costs more than the rest of a
+        # check, and keeping one table would copy the register on every addition. Adding a boat copies only the
+        # small tables it folds into, so each row is copied a few times over the register's life (a log-structured
+        # merge), however large the register grows.
+        self._tables: list[pa.Table] = []
         self._size = 0
         self._hashes: npt.NDArray[np.uint64] = np.empty(0, dtype=np.uint64)
         self._positions: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
@@ -73,10 +75,10 @@ class CandidateIndex:
         if rows.num_rows == 0:
             return
         hashes, positions = self._hashed_keys(rows.column("blocking_keys"))
-        self._recent = pa.concat_tables([self._recent, rows]).combine_chunks()
-        if self._recent.num_rows >= max(_SETTLE_RECENT_AT, self._settled.num_rows // 10):
-            self._settled = pa.concat_tables([self._settled, self._recent]).combine_chunks()
-            self._recent = MODEL_ROW_SCHEMA.empty_table()
+        self._tables.append(rows.combine_chunks())
+        while len(self._tables) > 1 and self._tables[-1].num_rows >= _FOLD_AT_SHARE * self._tables[-2].num_rows:
+            newest = self._tables.pop()
+            self._tables[-1] = pa.concat_tables([self._tables[-1], newest]).combine_chunks()
         self._size += rows.num_rows
         self._pending_hashes.append(hashes)
         self._pending_positions.append(positions)
@@ -103,11 +105,14 @@ class CandidateIndex:
             return removed
         kept = ~dropped
         # A kept row's new position is the number of kept rows before it; order is kept, so the sorted arrays stay
-        # sorted and settled rows still come before recent ones.
+        # sorted and each table still holds a run of positions.
         renumbered = np.cumsum(kept) - 1
-        settled_count = self._settled.num_rows
-        self._settled = self._settled.filter(kept[:settled_count])
-        self._recent = self._recent.filter(kept[settled_count:])
+        starts = self._table_starts()
+        filtered = (
+            table.filter(kept[start : start + table.num_rows])
+            for table, start in zip(self._tables, starts, strict=True)
+        )
+        self._tables = [table for table in filtered if table.num_rows]
         self._size -= removed.num_rows
         self._hashes, self._positions = self._kept_keys(self._hashes, self._positions, kept, renumbered)
         pending = [
@@ -160,21 +165,29 @@ class CandidateIndex:
 
     @property
     def rows(self) -> pa.Table:
-        return pa.concat_tables([self._settled, self._recent])
+        return pa.concat_tables([MODEL_ROW_SCHEMA.empty_table(), *self._tables])
+
+    def _table_starts(self) -> npt.NDArray[np.int64]:
+        """The register position of each table's first row."""
+        return np.cumsum([0, *(table.num_rows for table in self._tables)], dtype=np.int64)[:-1]
 
     def _take(self, positions: npt.NDArray[np.int64], columns: list[str]) -> pa.Table:
         """``columns`` of the rows at ``positions``, in that order."""
-        settled_count = self._settled.num_rows
-        in_recent = positions >= settled_count
-        parts = [self._settled.select(columns).take(pa.array(positions[~in_recent]))]
-        if not in_recent.any():
-            return parts[0]
-        parts.append(self._recent.select(columns).take(pa.array(positions[in_recent] - settled_count)))
-        taken = pa.concat_tables(parts)
-        if np.all(in_recent[:-1] <= in_recent[1:]):
-            return taken  # settled rows were asked for first
-        # Back from settled-then-recent to the order asked for.
-        return taken.take(np.argsort(np.argsort(in_recent, kind="stable")))
+        if positions.size == 0:
+            return MODEL_ROW_SCHEMA.empty_table().select(columns)
+        starts = self._table_starts()
+        table_of = np.searchsorted(starts, positions, side="right") - 1
+        by_table = np.argsort(table_of, kind="stable")
+        wanted, bounds = positions[by_table], np.searchsorted(table_of[by_table], np.arange(len(starts) + 1))
+        taken = pa.concat_tables(
+            self._tables[i].select(columns).take(pa.array(wanted[bounds[i] : bounds[i + 1]] - starts[i]))
+            for i in range(len(starts))
+            if bounds[i + 1] > bounds[i]
+        )
+        if np.all(table_of[:-1] <= table_of[1:]):
+            return taken  # asked for table by table already
+        # Back from table-by-table to the order asked for.
+        return taken.take(np.argsort(by_table))
 
     def search(self, keys: list[str], columns: list[str]) -> tuple[list[str], pa.Table]:
         """The keys small enough to search (see ``MAX_BLOCK``), and ``columns`` of the rows filed under them."""

@@ -154,9 +154,9 @@ def test_people_checked_together_then_added_get_what_each_checked_alone_gets(
     # As intake and expressions of interest use the register: a boat or a family is checked together, then added,
     # and the next group meets it. Each record must get exactly what checking it alone gets (same candidates,
     # same weights and contributions, to the last bit) from a register built without checks in between, whose
-    # keys are hashed as they are added rather than reused from the check. Small thresholds make the register
-    # settle and merge its keys often, so that a group's candidates come from settled and recent rows in any order.
-    monkeypatch.setattr(live, "_SETTLE_RECENT_AT", 150)
+    # keys are hashed as they are added rather than reused from the check. Small groups spread the register's rows
+    # over several tables and a small threshold merges its keys often, so that a group's candidates come from
+    # several tables in any order.
     monkeypatch.setattr(live, "_MERGE_PENDING_AT", 400)
     records = [labelled.record for labelled in generate_records(1_000, seed=17)]
     together, alone = SplinkIdentityResolver(model, today=TODAY), SplinkIdentityResolver(model, today=TODAY)

@@ -111,7 +111,8 @@ def test_after_any_additions_and_removals_candidates_are_live_records_and_every_
     shared_resolver: SplinkIdentityResolver, steps: list[tuple[bool, set[int]]]
 ) -> None:
     # Building a resolver takes a second, so examples share one: each starts by removing everything, with ids of
-    # its own. Small thresholds make a few records enough to settle rows and merge keys in between.
+    # its own. Small thresholds make a few records enough to merge keys in between, and records added a few at a time
+    # spread over several tables.
     resolver, example = shared_resolver, next(_examples)
     resolver.remove(_every_id_used)
     assert resolver.register_size == 0
@@ -119,7 +120,6 @@ def test_after_any_additions_and_removals_candidates_are_live_records_and_every_
     _every_id_used.extend(record.record_id for record in records)
     live_ids: set[str] = set()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(live, "_SETTLE_RECENT_AT", 4)
         patch.setattr(live, "_MERGE_PENDING_AT", 40)
         patch.setattr(live, "_PENDING_PARTS", 2)
         for adding, chosen in steps:
