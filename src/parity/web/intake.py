@@ -23,14 +23,21 @@ from parity.domain.errors import DomainError
 from parity.domain.people import AgeStatus, Sex
 from parity.scheme.model import ReturnGround
 from parity.services.context import Services
-from parity.services.intake import PersonInput, RecordArrival, record_arrival
+from parity.services.intake import (
+    BOAT_TEXT_LIMITS,
+    DEPARTED_FROM_PATTERN,
+    NATIONALITY_PATTERN,
+    PERSON_TEXT_LIMITS,
+    PersonInput,
+    RecordArrival,
+    record_arrival,
+)
 from parity.web.forms import FormErrors
 from parity.web.i18n import Formats, translations
 from parity.web.pages import PageRoute, language, render
 
 FIRST_ROWS = 6
 MOST_ROWS = 100
-NAME_LENGTH = 200
 PERSON_TEXT_FIELDS = (
     "given_names",
     "family_name",
@@ -44,11 +51,10 @@ PERSON_TEXT_FIELDS = (
 )
 # The identity documents the form offers; the API takes any kind, and the matcher compares numbers only.
 DOCUMENT_TYPES = ("passport", "national_id", "travel_document", "other")
-DOCUMENT_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /-]{0,63}$")
-BIOMETRIC_REF_LENGTH = 128
+DOCUMENT_NUMBER = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9 /-]{{0,{PERSON_TEXT_LIMITS['document_number'] - 1}}}$")
 DATE_PARTS = ("day", "month", "year")
-COUNTRY3 = re.compile(r"^[A-Z]{3}$")
-COUNTRY2_OR_3 = re.compile(r"^[A-Z]{2,3}$")
+COUNTRY3 = re.compile(NATIONALITY_PATTERN)
+COUNTRY2_OR_3 = re.compile(DEPARTED_FROM_PATTERN)
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 Writing = Annotated[Principal, Depends(require(Scope.ARRIVALS_WRITE))]
 
@@ -170,16 +176,16 @@ def _arrived_at(form: FormData, zone: ZoneInfo, now: datetime, errors: FormError
     boat_ref, place = _text(form, "boat_ref"), _text(form, "place")
     if not boat_ref:
         errors.add("boat_ref", _("Enter the boat reference"))
-    elif len(boat_ref) > 64:
-        errors.add("boat_ref", _("The boat reference must be 64 characters or fewer"))
+    elif len(boat_ref) > (limit := BOAT_TEXT_LIMITS["boat_ref"]):
+        errors.add("boat_ref", _("The boat reference must be %(limit)s characters or fewer") % {"limit": limit})
     day = _date(form, "arrived_on", errors, _("Enter the date of arrival"), _)
     clock = TIME.match(_text(form, "arrived_time"))
     if not clock:
         errors.add("arrived_time", _("Enter the time of arrival like 04:10"))
     if not place:
         errors.add("place", _("Enter the place of arrival"))
-    elif len(place) > NAME_LENGTH:
-        errors.add("place", _("The place must be 200 characters or fewer"))
+    elif len(place) > (limit := BOAT_TEXT_LIMITS["place"]):
+        errors.add("place", _("The place must be %(limit)s characters or fewer") % {"limit": limit})
     if day is None or clock is None:
         return None
     arrived_at = datetime.combine(day, time(int(clock.group(1)), int(clock.group(2))), zone)
@@ -215,14 +221,24 @@ def _person(form: FormData, row: int, today: date, errors: FormErrors, _: Any) -
         return None
     before = len(errors.by_field)
     subject = {"row": row}
+
+    def too_long(field: str) -> bool:
+        return len(values[field]) > PERSON_TEXT_LIMITS[field]
+
+    def limited(field: str) -> dict[str, int]:
+        return {**subject, "limit": PERSON_TEXT_LIMITS[field]}
+
     for field, message in (
         ("given_names", _("Enter the given names of person %(row)s")),
         ("family_name", _("Enter the family name of person %(row)s")),
     ):
         if not values[field]:
             errors.add(name + field, message % subject)
-        elif len(values[field]) > NAME_LENGTH:
-            errors.add(name + field, _("The name of person %(row)s must be 200 characters or fewer") % subject)
+        elif too_long(field):
+            errors.add(
+                name + field,
+                _("The name of person %(row)s must be %(limit)s characters or fewer") % limited(field),
+            )
     born = _date(form, name + "date_of_birth", errors, None, _)
     if born is not None and born > today:
         errors.add(name + "date_of_birth-day", _("The date of birth of person %(row)s must be in the past") % subject)
@@ -241,20 +257,23 @@ def _person(form: FormData, row: int, today: date, errors: FormErrors, _: Any) -
         errors.add(
             name + "departed_from", _("Enter where person %(row)s departed from as 2 or 3 letters, like FR") % subject
         )
-    if len(values["transit_evidence"]) > 2000:
+    if too_long("transit_evidence"):
         errors.add(
-            name + "transit_evidence", _("The evidence for person %(row)s must be 2000 characters or fewer") % subject
+            name + "transit_evidence",
+            _("The evidence for person %(row)s must be %(limit)s characters or fewer") % limited("transit_evidence"),
         )
-    if len(values["family_group"]) > 64:
+    if too_long("family_group"):
         errors.add(
-            name + "family_group", _("The family group of person %(row)s must be 64 characters or fewer") % subject
+            name + "family_group",
+            _("The family group of person %(row)s must be %(limit)s characters or fewer") % limited("family_group"),
         )
     document_type, document_number = _document(values, name, subject, errors, _)
     biometric_ref = values["biometric_ref"]
-    if len(biometric_ref) > BIOMETRIC_REF_LENGTH:
+    if too_long("biometric_ref"):
         errors.add(
             name + "biometric_ref",
-            _("The biometric reference of person %(row)s must be 128 characters or fewer") % subject,
+            _("The biometric reference of person %(row)s must be %(limit)s characters or fewer")
+            % limited("biometric_ref"),
         )
     if len(errors.by_field) > before:
         return None
@@ -288,9 +307,9 @@ def _document(
         errors.add(
             name + "document_number",
             _(
-                "The document number of person %(row)s must be 64 characters or fewer: letters, numbers, "
+                "The document number of person %(row)s must be %(limit)s characters or fewer: letters, numbers, "
                 "spaces, hyphens and slashes"
             )
-            % subject,
+            % {**subject, "limit": PERSON_TEXT_LIMITS["document_number"]},
         )
     return (kind or None, number or None)

@@ -14,6 +14,7 @@ from tests.web_seed import SCHEME, Seeded, seeded_services
 from parity.accounts.roles import Role
 from parity.services.case_views import CaseQuery, list_return_cases
 from parity.services.context import Services
+from parity.services.intake import BOAT_TEXT_LIMITS, PERSON_TEXT_LIMITS
 
 SignIn = Callable[[Role], TestClient]
 INTAKE = f"/schemes/{SCHEME}/arrivals"
@@ -170,3 +171,50 @@ def test_a_wrong_document_or_biometric_reference_is_named_in_its_row_and_nothing
     assert 'value="ER 1234567"' in refused.text  # what was typed is kept
     assert re.search(r'value="passport"\s+selected', refused.text)
     assert case_count(seeded[0]) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "limit", "message"),
+    [
+        ("boat_ref", BOAT_TEXT_LIMITS["boat_ref"], "The boat reference must be 64 characters or fewer"),
+        ("place", BOAT_TEXT_LIMITS["place"], "The place must be 200 characters or fewer"),
+        (
+            "people-2-family_name",
+            PERSON_TEXT_LIMITS["family_name"],
+            "The name of person 2 must be 200 characters or fewer",
+        ),
+        (
+            "people-2-transit_evidence",
+            PERSON_TEXT_LIMITS["transit_evidence"],
+            "The evidence for person 2 must be 2000 characters or fewer",
+        ),
+        (
+            "people-2-family_group",
+            PERSON_TEXT_LIMITS["family_group"],
+            "The family group of person 2 must be 64 characters or fewer",
+        ),
+        (
+            "people-2-document_number",
+            PERSON_TEXT_LIMITS["document_number"],
+            "The document number of person 2 must be 64 characters or fewer",
+        ),
+    ],
+)
+def test_the_form_takes_text_up_to_the_limit_every_way_in_shares_and_no_further(
+    signed_in: SignIn, seeded: tuple[Services, Seeded], field: str, limit: int, message: str
+) -> None:
+    # The same limits as the API and the CSV import (parity.services.intake): a value the form takes is never
+    # refused later by the service, and the message names the shared limit.
+    caseworker = signed_in(Role.UK_CASEWORKER)
+    document = {"people-2-document_type": "passport"} if "document" in field else {}
+    form = boat(caseworker.get(f"{INTAKE}/new").text, f"SB-WEB-LIMIT-{field}") | document
+
+    refused = caseworker.post(INTAKE, data=form | {field: "A" * (limit + 1)})
+    assert refused.status_code == 422
+    next_to_field = refused.text[refused.text.index(f'id="{field}-error"') :]
+    assert message in next_to_field[:400]
+
+    taken = caseworker.post(INTAKE, data=form | {field: "A" * limit})
+    assert taken.status_code == 200
+    assert "There is a problem" not in taken.text
+    assert "Yonas Tesfay" in taken.text  # the boat's people were recorded and screened
