@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 from parity.domain.admissions import AdmissionCase
+from parity.domain.decisions import CaseType
 from parity.domain.eligibility import Applicant
 from parity.domain.lifecycle import Action, SchemeRef
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, Sex
@@ -14,7 +16,13 @@ from parity.domain.returns import ReturnCase
 from parity.scheme import Scheme
 from parity.scheme.model import ReturnGround
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
-from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case, record_admission_action
+from parity.services.cases import (
+    CaseCommand,
+    act_on_admission_case,
+    act_on_return_case,
+    record_admission_action,
+    sent_by_its_taker,
+)
 from parity.services.context import Services, scheme_ref
 from parity.services.intake import PersonInput, RecordArrival, record_arrival
 
@@ -108,9 +116,14 @@ def arrive(services: Services, command_id: str, people: int = 1, at: datetime | 
     return [case["case_id"] for case in result["cases"]]
 
 
+def played(case_type: CaseType, command_id: str, case_id: str, kind: str, payload: Mapping[str, Any]) -> CaseCommand:
+    """A caseworker's command, sent as whoever takes its action: tests play every part to move cases along."""
+    return sent_by_its_taker(case_type, CaseCommand(command_id, "cw", case_id, kind, payload))
+
+
 def act(services: Services, case_id: str, kind: str, command_id: str | None = None, **payload: object) -> dict:  # type: ignore[type-arg]
     return dict(
-        act_on_return_case(services, CaseCommand(command_id or f"{case_id}:{kind}", "cw", case_id, kind, payload))
+        act_on_return_case(services, played(CaseType.RETURN, command_id or f"{case_id}:{kind}", case_id, kind, payload))
     )
 
 
@@ -143,7 +156,7 @@ def waiting_family(
     steps += [("record_priority_factor", {"factor": factor, "evidence": "caseworker note"}) for factor in factors]
     steps.append(("find_eligible", {}))
     for index, (kind, payload) in enumerate(steps):
-        act_on_admission_case(services, CaseCommand(f"{case_id}:{kind}:{index}", "cw", case_id, kind, payload))
+        act_on_admission_case(services, played(CaseType.ADMISSION, f"{case_id}:{kind}:{index}", case_id, kind, payload))
     return case_id
 
 

@@ -15,12 +15,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from parity.bootstrap import database
+from parity.domain.decisions import CaseType
 from parity.domain.people import Sex
 from parity.identity.live import SplinkIdentityResolver
 from parity.protection import FieldCipher, Keyring
 from parity.scheme import load_scheme
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
-from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
+from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case, sent_by_its_taker
 from parity.services.context import Services, SettableClock
 from parity.services.intake import RecordArrival, record_arrival
 from parity.services.selection import ApproveProposal, ProposeInvitations, approve_proposal, propose_invitations
@@ -54,11 +55,11 @@ class _Actor:
 
     def on_return(self, case_id: str, action: str, **payload: Any) -> None:
         command = CaseCommand(f"web-{next(self.ids)}", "officer", case_id, action, payload)
-        act_on_return_case(self.services, command)
+        act_on_return_case(self.services, sent_by_its_taker(CaseType.RETURN, command))
 
     def on_admission(self, case_id: str, action: str, **payload: Any) -> None:
         command = CaseCommand(f"web-{next(self.ids)}", "officer", case_id, action, payload)
-        act_on_admission_case(self.services, command)
+        act_on_admission_case(self.services, sent_by_its_taker(CaseType.ADMISSION, command))
 
     def invite_by_selection(self) -> None:
         """Invite every family waiting, as in operation: one officer proposes the round, another approves it."""
@@ -112,14 +113,15 @@ def return_second_boat(services: Services, clock: SettableClock, seeded: Seeded)
     steps: list[tuple[str, dict[str, str]]] = [("detain", {}), ("send_request", {}), ("accept", {})]
     for n, case_id in enumerate(seeded.second_boat):
         for action, payload in steps:
-            act_on_return_case(services, CaseCommand(f"t-{n}-{action}", "officer", case_id, action, payload))
+            command = CaseCommand(f"t-{n}-{action}", "officer", case_id, action, payload)
+            act_on_return_case(services, sent_by_its_taker(CaseType.RETURN, command))
     clock.current = END + timedelta(hours=1)
     departs = (END + timedelta(hours=2)).isoformat()
     for n, case_id in enumerate(seeded.second_boat):
         command = CaseCommand(
             f"t-{n}-s", "officer", case_id, "schedule_transfer", {"flight_ref": "P1", "departs_at": departs}
         )
-        act_on_return_case(services, command)
+        act_on_return_case(services, sent_by_its_taker(CaseType.RETURN, command))
     clock.current = END + timedelta(hours=3)
     for n, case_id in enumerate(seeded.second_boat):
         act_on_return_case(services, CaseCommand(f"t-{n}-c", "officer", case_id, "complete_transfer", {}))

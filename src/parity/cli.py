@@ -275,6 +275,8 @@ def case_advance(
         details = json.loads(payload)
     except json.JSONDecodeError as error:
         raise _fail(f"--payload is not JSON: {error}") from None
+    if not isinstance(details, dict):
+        raise _fail('--payload must be a JSON object, like \'{"reason": "..."}\'')
     command = CaseCommand(command_id or str(uuid.uuid4()), actor, case_id, action, details, expected_version)
     with services.uow() as uow:
         try:
@@ -346,6 +348,7 @@ def print_ledger(report: LedgerReport) -> None:
         "returned",
         "clearances issued",
         "admitted",
+        "given back",
         "total returned",
         "total admitted",
         "balance",
@@ -357,6 +360,7 @@ def print_ledger(report: LedgerReport) -> None:
             str(week.returned),
             str(week.clearances_issued),
             str(week.admitted),
+            str(week.clearances_released),
             str(week.cumulative_returned),
             str(week.cumulative_admitted),
             f"{week.balance:+g}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from parity import cli
+from parity.bootstrap import Settings, build_services
 from parity.cli import app
+from parity.services.context import SettableClock
 from parity.store import tables
 
 HEADER = (
@@ -125,3 +128,36 @@ def test_costs_on_an_empty_register(database: str) -> None:
     result = runner.invoke(app, ["costs"])
     assert result.exit_code == 0, result.output
     assert "0 people returned on 0 flights: 0.00 GBP." in result.output
+
+
+def test_case_advance_takes_only_what_one_uk_officer_takes_and_a_payload_object(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SettableClock(datetime(2025, 9, 1, 10, tzinfo=UTC))  # while the pilot runs
+    monkeypatch.setattr(cli, "_services", lambda: build_services(Settings.from_environment(), clock=clock))
+    arrivals = tmp_path / "one.csv"
+    arrivals.write_text(
+        f"{HEADER},transit_evidence\n"
+        "SB-9,2025-09-01T04:10,Dover,Yonas,Tesfay,1995-02-03,ERI,M,adult,protection_claim,FR,Dunkirk camp\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["import", "arrivals", str(arrivals)]).exit_code == 0
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        case_id = connection.execute(select(tables.return_cases.c.id)).scalar_one()
+    engine.dispose()
+
+    def advance(action: str, payload: str = "{}") -> tuple[int, str]:
+        result = runner.invoke(app, ["case", "advance", case_id, action, "--payload", payload])
+        return result.exit_code, " ".join(result.output.split())
+
+    assert advance("detain", "[1, 2]") == (1, 'Error: --payload must be a JSON object, like \'{"reason": "..."}\'')
+    assert advance("detain") == (0, f"{case_id} is now detained (version 1).")
+    assert advance("send_request")[0] == 0
+    # France's answer is its liaison officer's, and a removal needs a second officer (the API refuses both too).
+    code, said = advance("accept")
+    assert code == 1
+    assert "only its liaison officer records it" in said
+    assert advance("screen_ineligible")[0] == 1
+    clock.current = datetime(2025, 9, 16, 10, tzinfo=UTC)  # France has not answered within two weeks
+    assert "is now reply_overdue" in runner.invoke(app, ["case", "advance", case_id, "escalate_overdue_reply"]).output

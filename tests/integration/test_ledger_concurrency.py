@@ -11,11 +11,12 @@ from datetime import date
 
 from tests.builders import invite_outside_a_round, utc
 
+from parity.domain.decisions import CaseType
 from parity.domain.errors import LedgerLimitReached
 from parity.domain.people import Sex
 from parity.scheme import Scheme
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
-from parity.services.cases import CaseCommand, act_on_admission_case
+from parity.services.cases import CaseCommand, act_on_admission_case, sent_by_its_taker
 from parity.services.context import Services, SettableClock
 from parity.services.reports import weekly_ledger
 
@@ -70,9 +71,8 @@ def test_concurrent_decisions_never_commit_more_places_than_the_balance_allows(
 
     def decide(case_id: str) -> str:
         try:
-            act_on_admission_case(
-                services, CaseCommand(f"{case_id}:decide", "supervisor", case_id, "issue_entry_clearance", {})
-            )
+            command = CaseCommand(f"{case_id}:decide", "supervisor", case_id, "issue_entry_clearance", {})
+            act_on_admission_case(services, sent_by_its_taker(CaseType.ADMISSION, command))
         except LedgerLimitReached:
             return "refused"
         return "issued"
@@ -84,3 +84,26 @@ def test_concurrent_decisions_never_commit_more_places_than_the_balance_allows(
     assert outcomes.count("issued") == tolerance == 25
     assert report.committed == tolerance
     assert sum(week.clearances_issued for week in report.weeks) == tolerance
+
+
+def test_a_clearance_given_back_moves_the_weekly_balance_with_the_ledgers(
+    services: Services, clock: SettableClock
+) -> None:
+    # The committee's weekly figures (services/committee.py) read these weeks: they must end where the running
+    # totals are, in the week a withdrawn or expired clearance gives its places back (rule 21).
+    clock.current = utc(2025, 9, 1, 10)
+    withdrawn, expired, kept = (security_cleared_family(services, number) for number in range(3))
+    for case_id in (withdrawn, expired, kept):
+        command = CaseCommand(f"{case_id}:decide", "supervisor", case_id, "issue_entry_clearance", {})
+        act_on_admission_case(services, sent_by_its_taker(CaseType.ADMISSION, command))
+    clock.current = utc(2025, 9, 10, 10)  # the next week
+    act_on_admission_case(services, CaseCommand("w", "caseworker", withdrawn, "withdraw", {"reason": "moved on"}))
+    clock.current = utc(2025, 12, 2, 10)  # valid for 3 months (rule 19)
+    act_on_admission_case(services, CaseCommand("x", "caseworker", expired, "expire_entry_clearance", {}))
+
+    report = weekly_ledger(services, "uk-fr-2025")
+    assert (report.committed, report.balance) == (1, -1.0)
+    issued, withdrawal, expiry = report.weeks
+    assert (issued.clearances_issued, issued.clearances_released, issued.balance) == (3, 0, -3.0)
+    assert (withdrawal.week_start, withdrawal.clearances_released, withdrawal.balance) == (date(2025, 9, 8), 1, -2.0)
+    assert (expiry.week_start, expiry.clearances_released, expiry.balance) == (date(2025, 12, 1), 1, -1.0)

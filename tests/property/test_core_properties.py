@@ -126,11 +126,15 @@ def test_ledger_limits_always_hold(steps: list[tuple[str, int, int]]) -> None:
             elif kind == "arrive" and ledger.committed >= people:
                 ledger.record_admission(people, day)
             elif kind == "expire" and ledger.committed >= people:
-                ledger.release_commitment(people)
+                ledger.release_commitment(people, day)
         except LedgerLimitReached:
             pass
         assert ledger.admitted + ledger.committed <= ledger.returned * rule.admissions_per_return + rule.tolerance
         assert all(week.returned <= rule.weekly_level for week in ledger.weeks.values())
         assert all(week.clearances_issued <= rule.weekly_level for week in ledger.weeks.values())
-        assert ledger.returned == sum(week.returned for week in ledger.weeks.values())
+        weeks = ledger.weeks.values()
+        assert ledger.returned == sum(week.returned for week in weeks)
+        # The weeks' movements add up to the running totals, so a week's balance is the ledger's as of then.
+        assert ledger.admitted == sum(week.admitted for week in weeks)
+        assert ledger.committed == sum(w.clearances_issued - w.admitted - w.clearances_released for w in weeks)
         assert min(ledger.committed, ledger.admitted) >= 0

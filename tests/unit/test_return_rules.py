@@ -119,6 +119,18 @@ def test_rule_8_transfer_rechecked_at_the_moment_of_transfer(uk_fr: Scheme) -> N
     assert case.status is ReturnStatus.RETURNED
 
 
+def test_a_return_is_recorded_only_once_its_flight_has_left(uk_fr: Scheme) -> None:
+    # Art. 1(3) balances people actually readmitted; the ledger counts a return in the week it is recorded.
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
+    departs = "2025-09-18T09:00:00+00:00"
+    case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5), flight_ref="PLF-1", departs_at=departs), uk_fr)
+    with pytest.raises(TooEarly, match="the transfer departs at 2025-09-18T09:00:00\\+00:00"):
+        case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 8, 59)), uk_fr)
+    assert case.status is ReturnStatus.TRANSFER_SCHEDULED
+    case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 9)), uk_fr)
+    assert case.status is ReturnStatus.RETURNED
+
+
 def test_an_injunction_made_after_midnight_uk_summer_time_is_dated_that_day(uk_fr: Scheme) -> None:
     case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
     half_past_midnight_bst = utc(2025, 9, 15, 23, 30)  # 00:30 on 16 September in London, still the 15th in UTC

@@ -38,6 +38,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "csrf_failed": 403,
     "separation_of_duties": 403,
     "approval_required": 403,
+    "taken_elsewhere": 403,
     "not_found": 404,
     "illegal_transition": 409,
     "deadline_passed": 409,

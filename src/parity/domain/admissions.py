@@ -15,7 +15,7 @@ from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.eligibility import Applicant, admission_bars
 from parity.domain.errors import DeadlinePassed, InvalidCommand, NotEligible, TooEarly
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
-from parity.domain.lifecycle import Action, Transition, TransitionTable, check_next_action, last_action
+from parity.domain.lifecycle import Action, Taker, Transition, TransitionTable, check_next_action, last_action
 from parity.domain.messages import Message, joined
 from parity.domain.payloads import required_text
 from parity.scheme.model import AdmissionExclusion, PriorityFactor, Scheme
@@ -47,21 +47,21 @@ AWAITING_INVITATION = frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED, A.ELIGIBLE})
 ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
     A.NEW,
     [
-        Transition("submit_expression_of_interest", frozenset({A.NEW}), A.SUBMITTED, "admissions:intake"),
-        Transition("confirm_location", frozenset({A.SUBMITTED}), A.LOCATION_CONFIRMED, "admissions:intake"),
-        Transition("lapse_location", frozenset({A.SUBMITTED}), A.EXPIRED, "admissions:process"),
-        Transition("find_eligible", frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED}), A.ELIGIBLE, "admissions:process"),
-        Transition("invite", frozenset({A.ELIGIBLE}), A.INVITED, "admissions:invite"),
-        Transition("enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED, "admissions:process"),
-        Transition("clear_security", frozenset({A.BIOMETRICS_ENROLLED}), A.SECURITY_CLEARED, "admissions:process"),
-        Transition("issue_entry_clearance", frozenset({A.SECURITY_CLEARED}), A.CLEARANCE_ISSUED, "admissions:decide"),
-        Transition("refuse", UNDER_ASSESSMENT, A.REFUSED, "admissions:decide"),
-        Transition("record_arrival", frozenset({A.CLEARANCE_ISSUED}), A.ARRIVED, "admissions:process"),
-        Transition("expire_entry_clearance", frozenset({A.CLEARANCE_ISSUED}), A.EXPIRED, "admissions:process"),
-        Transition("withdraw", OPEN, A.WITHDRAWN, "admissions:process"),
-        Transition("record_exclusion", OPEN, None, "admissions:process"),
-        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, "admissions:process"),
-        Transition("record_priority_factor", AWAITING_INVITATION, None, "admissions:process"),
+        Transition("submit_expression_of_interest", frozenset({A.NEW}), A.SUBMITTED, Taker.SCREENING),
+        Transition("confirm_location", frozenset({A.SUBMITTED}), A.LOCATION_CONFIRMED),
+        Transition("lapse_location", frozenset({A.SUBMITTED}), A.EXPIRED),
+        Transition("find_eligible", frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED}), A.ELIGIBLE),
+        Transition("invite", frozenset({A.ELIGIBLE}), A.INVITED, Taker.SELECTION),
+        Transition("enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED),
+        Transition("clear_security", frozenset({A.BIOMETRICS_ENROLLED}), A.SECURITY_CLEARED),
+        Transition("issue_entry_clearance", frozenset({A.SECURITY_CLEARED}), A.CLEARANCE_ISSUED, Taker.TWO_OFFICERS),
+        Transition("refuse", UNDER_ASSESSMENT, A.REFUSED, Taker.TWO_OFFICERS),
+        Transition("record_arrival", frozenset({A.CLEARANCE_ISSUED}), A.ARRIVED),
+        Transition("expire_entry_clearance", frozenset({A.CLEARANCE_ISSUED}), A.EXPIRED),
+        Transition("withdraw", OPEN, A.WITHDRAWN),
+        Transition("record_exclusion", OPEN, None),
+        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, Taker.IDENTITY_REVIEW),
+        Transition("record_priority_factor", AWAITING_INVITATION, None),
     ],
 )
 

@@ -13,9 +13,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from parity.domain.errors import IllegalTransition, InvalidCommand
+from parity.domain.admissions import ADMISSION_TRANSITIONS
+from parity.domain.errors import DomainError, IllegalTransition, InvalidCommand
+from parity.domain.lifecycle import Taker, TransitionTable
 from parity.domain.messages import Message
-from parity.domain.proposals import SeparationOfDuties
+from parity.domain.proposals import InvitationNeedsApproval, SeparationOfDuties
+from parity.domain.returns import RETURN_TRANSITIONS
 
 
 class CaseType(StrEnum):
@@ -23,11 +26,23 @@ class CaseType(StrEnum):
     ADMISSION = "admission"
 
 
-# Removal: deciding to transfer the person (the flight is booked on approval). Admission: the grant or refusal.
-NEEDS_APPROVAL: dict[CaseType, frozenset[str]] = {
-    CaseType.RETURN: frozenset({"schedule_transfer"}),
-    CaseType.ADMISSION: frozenset({"issue_entry_clearance", "refuse"}),
+TRANSITIONS: dict[CaseType, TransitionTable[Any]] = {
+    CaseType.RETURN: RETURN_TRANSITIONS,
+    CaseType.ADMISSION: ADMISSION_TRANSITIONS,
 }
+
+
+class ApprovalRequired(DomainError):
+    """A decision one officer proposes and another approves was sent as an action on the case."""
+
+    code = "approval_required"
+
+
+class TakenElsewhere(DomainError):
+    """An action someone other than a UK officer acting on the case takes (the readmitting state, an identity
+    decision, Parity's own screening) was sent as an action on the case."""
+
+    code = "taken_elsewhere"
 
 
 class DecisionStatus(StrEnum):
@@ -37,7 +52,54 @@ class DecisionStatus(StrEnum):
 
 
 def needs_approval(case_type: CaseType, action: str) -> bool:
-    return action in NEEDS_APPROVAL[case_type]
+    """Removal: deciding to transfer the person (the flight is booked on approval). Admission: the grant or
+    refusal."""
+    found = TRANSITIONS[case_type].transitions.get(action)
+    return found is not None and found.taken_by is Taker.TWO_OFFICERS
+
+
+def officer_actions(case_type: CaseType, status: Any) -> list[str]:
+    """The actions a UK officer may take on a case in `status`, or propose for another to approve."""
+    table = TRANSITIONS[case_type]
+    mine = {Taker.OFFICER, Taker.TWO_OFFICERS}
+    return sorted(action for action in table.allowed(status) if table.transitions[action].taken_by in mine)
+
+
+def check_taken_as(case_type: CaseType, case_id: str, action: str, taken_as: Taker) -> None:
+    """Refuse `action` sent on a case by `taken_as` when someone else takes it, naming the way it is taken."""
+    taker = TRANSITIONS[case_type].taker(action)
+    if taker is taken_as:
+        return
+    if taker is Taker.TWO_OFFICERS:
+        raise ApprovalRequired(
+            Message(
+                "'%(action)s' is a decision one person may not take alone: propose it "
+                "(POST %(proposals)s) for another officer to approve",
+                action=action,
+                proposals=f"/api/v1/{case_type.value}-cases/{case_id}/proposals",
+            )
+        )
+    if taker is Taker.SELECTION:
+        raise InvitationNeedsApproval(case_id)
+    raise TakenElsewhere(
+        {
+            Taker.READMITTING_STATE: Message(
+                "'%(action)s' is the readmitting state's answer: only its liaison officer records it "
+                "(POST /api/v1/readmission-requests/{case_id}/answer)",
+                action=action,
+            ),
+            Taker.IDENTITY_REVIEW: Message(
+                "'%(action)s' is recorded by deciding the identity flag it answers "
+                "(POST /api/v1/identity-flags/{flag_id}/decision)",
+                action=action,
+            ),
+            Taker.SCREENING: Message(
+                "'%(action)s' is taken by Parity itself when it records an arrival or an expression of interest "
+                "and screens it",
+                action=action,
+            ),
+        }[taker]
+    )
 
 
 @dataclass
@@ -56,7 +118,8 @@ class DecisionProposal:
 
     def __post_init__(self) -> None:
         if not needs_approval(self.case_type, self.action):
-            allowed = ", ".join(sorted(NEEDS_APPROVAL[self.case_type]))
+            table = TRANSITIONS[self.case_type].transitions
+            allowed = ", ".join(sorted(a for a in table if needs_approval(self.case_type, a)))
             raise InvalidCommand(
                 Message(
                     "'%(action)s' is not a decision that is proposed and approved on a %(case_type)s case "

@@ -26,6 +26,7 @@ class WeekTotals:
     returned: int = 0
     clearances_issued: int = 0
     admitted: int = 0
+    clearances_released: int = 0  # given back unused: withdrawn or expired before the holder arrived
 
 
 @dataclass
@@ -121,5 +122,7 @@ class Ledger:
         self.admitted += people
         self.week(on).admitted += people
 
-    def release_commitment(self, people: int) -> None:
+    def release_commitment(self, people: int, on: date) -> None:
+        """An entry clearance given back unused: its places count again from the week `on` (rule 21)."""
         self.committed -= people
+        self.week(on).clearances_released += people

@@ -1,8 +1,8 @@
 """Case histories and the transition tables that read them.
 
 A case is an append-only list of actions; its status is derived by replaying them through its table. The table
-says which action may follow which status, the role scope it needs and the status it leads to. Anything not in the
-table raises `IllegalTransition`.
+says which action may follow which status, who takes it and the status it leads to. Anything not in the table
+raises `IllegalTransition`.
 """
 
 from __future__ import annotations
@@ -40,12 +40,23 @@ class Action:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
 
+class Taker(StrEnum):
+    """Who takes an action, and so the only way in for it: a UK officer acting on a case takes only OFFICER ones."""
+
+    OFFICER = "officer"  # a UK officer, directly on the case
+    TWO_OFFICERS = "two_officers"  # proposed by one UK officer, carried out when another approves it
+    READMITTING_STATE = "readmitting_state"  # the readmitting state's liaison officer, answering a request
+    IDENTITY_REVIEW = "identity_review"  # an officer deciding an identity flag, on the flag
+    SCREENING = "screening"  # Parity, when it records an arrival or an expression of interest and screens it
+    SELECTION = "selection"  # an approved selection round (issue 7)
+
+
 @dataclass(frozen=True)
 class Transition(Generic[S]):
     action: str
     sources: frozenset[S]
     target: S | None  # None: the status does not change (the action records a fact)
-    scope: str
+    taken_by: Taker = Taker.OFFICER
 
 
 class TransitionTable(Generic[S]):
@@ -53,7 +64,8 @@ class TransitionTable(Generic[S]):
         self.initial = initial
         self.transitions = {t.action: t for t in transitions}
 
-    def transition(self, status: S, action: str) -> Transition[S]:
+    def known(self, action: str) -> Transition[S]:
+        """The transition of `action`; an action the table does not know is refused, naming those it does."""
         found = self.transitions.get(action)
         if found is None:
             raise UnknownAction(
@@ -63,6 +75,10 @@ class TransitionTable(Generic[S]):
                     known=", ".join(self.transitions),
                 )
             )
+        return found
+
+    def transition(self, status: S, action: str) -> Transition[S]:
+        found = self.known(action)
         if status not in found.sources:
             allowed = sorted(self.allowed(status))
             raise IllegalTransition(
@@ -80,6 +96,9 @@ class TransitionTable(Generic[S]):
                 )
             )
         return found
+
+    def taker(self, action: str) -> Taker:
+        return self.known(action).taken_by
 
     def next_status(self, status: S, action: str) -> S:
         target = self.transition(status, action).target

@@ -15,7 +15,7 @@ from enum import StrEnum
 from parity.domain.clocks import ClockRules, Deadline, Pause
 from parity.domain.errors import DeadlinePassed, InvalidCommand, TooEarly, TransferBlocked
 from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
-from parity.domain.lifecycle import Action, Transition, TransitionTable, check_next_action, last_action
+from parity.domain.lifecycle import Action, Taker, Transition, TransitionTable, check_next_action, last_action
 from parity.domain.messages import Message
 from parity.domain.payloads import optional_amount, optional_date, required_date, required_datetime, required_text
 from parity.scheme.model import Duration, Scheme, TransferPrecondition
@@ -52,27 +52,27 @@ READMISSION_ANSWERS = {"accept": "accept", "refuse": "refuse", "extend": "extend
 RETURN_TRANSITIONS: TransitionTable[ReturnStatus] = TransitionTable(
     R.NEW,
     [
-        Transition("detect", frozenset({R.NEW}), R.DETECTED, "returns:intake"),
-        Transition("screen_eligible", frozenset({R.DETECTED}), R.ELIGIBLE, "returns:intake"),
-        Transition("screen_ineligible", frozenset({R.DETECTED}), R.INELIGIBLE, "returns:intake"),
-        Transition("detain", frozenset({R.ELIGIBLE}), R.DETAINED, "returns:decide"),
-        Transition("send_request", frozenset({R.DETAINED}), R.REQUEST_SENT, "returns:request"),
-        Transition("extend_reply", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REQUEST_SENT, "returns:liaison"),
-        Transition("escalate_overdue_reply", frozenset({R.REQUEST_SENT}), R.REPLY_OVERDUE, "returns:request"),
-        Transition("accept", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.ACCEPTED, "returns:liaison"),
-        # A refusal releases the person into the ordinary UK asylum route (brief §10 rule 10).
-        Transition("refuse", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REFUSED, "returns:liaison"),
-        Transition("schedule_transfer", frozenset({R.ACCEPTED}), R.TRANSFER_SCHEDULED, "returns:transfer"),
-        Transition("cancel_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.ACCEPTED, "returns:transfer"),
-        Transition("complete_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.RETURNED, "returns:transfer"),
-        Transition("release_to_asylum_route", IN_PROCESS, R.RELEASED, "returns:decide"),
-        Transition("record_absconded", IN_PROCESS, R.ABSCONDED, "returns:decide"),
+        Transition("detect", frozenset({R.NEW}), R.DETECTED, Taker.SCREENING),
+        Transition("screen_eligible", frozenset({R.DETECTED}), R.ELIGIBLE, Taker.SCREENING),
+        Transition("screen_ineligible", frozenset({R.DETECTED}), R.INELIGIBLE, Taker.SCREENING),
+        Transition("detain", frozenset({R.ELIGIBLE}), R.DETAINED),
+        Transition("send_request", frozenset({R.DETAINED}), R.REQUEST_SENT),
         Transition(
-            "expire_request_deadline", frozenset({R.ELIGIBLE, R.DETAINED}), R.DEADLINE_EXPIRED, "returns:decide"
+            "extend_reply", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REQUEST_SENT, Taker.READMITTING_STATE
         ),
-        Transition("record_legal_event", OPEN, None, "returns:legal"),
-        Transition("flag_recrossing", OPEN, None, "returns:intake"),
-        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, "returns:intake"),
+        Transition("escalate_overdue_reply", frozenset({R.REQUEST_SENT}), R.REPLY_OVERDUE),
+        Transition("accept", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.ACCEPTED, Taker.READMITTING_STATE),
+        # A refusal releases the person into the ordinary UK asylum route (brief §10 rule 10).
+        Transition("refuse", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REFUSED, Taker.READMITTING_STATE),
+        Transition("schedule_transfer", frozenset({R.ACCEPTED}), R.TRANSFER_SCHEDULED, Taker.TWO_OFFICERS),
+        Transition("cancel_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.ACCEPTED),
+        Transition("complete_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.RETURNED),
+        Transition("release_to_asylum_route", IN_PROCESS, R.RELEASED),
+        Transition("record_absconded", IN_PROCESS, R.ABSCONDED),
+        Transition("expire_request_deadline", frozenset({R.ELIGIBLE, R.DETAINED}), R.DEADLINE_EXPIRED),
+        Transition("record_legal_event", OPEN, None),
+        Transition("flag_recrossing", OPEN, None),
+        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, Taker.IDENTITY_REVIEW),
     ],
 )
 
@@ -305,6 +305,17 @@ def _check_schedule(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     _check_no_blockers(case, action, scheme)
 
 
+def _check_completion(case: ReturnCase, action: Action, scheme: Scheme) -> None:
+    """A person counts as returned once the flight booked has left (Art. 1(3): numbers actually readmitted)."""
+    scheduled = case.last("schedule_transfer")
+    departs_at = required_datetime(scheduled.payload, "departs_at") if scheduled else None
+    if departs_at is not None and action.at < departs_at:
+        raise TooEarly(
+            Message("the transfer departs at %(departs)s: record it once the flight has left", departs=departs_at)
+        )
+    _check_no_blockers(case, action, scheme)
+
+
 def _check_request_expired(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     due = case.deadline(scheme, "request")
     if due is None or action.at < due.due_at:
@@ -376,7 +387,7 @@ _GUARDS: dict[str, Guard] = {
     "extend_reply": _check_extension,
     "refuse": _check_refusal,
     "schedule_transfer": _check_schedule,
-    "complete_transfer": _check_no_blockers,
+    "complete_transfer": _check_completion,
     "expire_request_deadline": _check_request_expired,
     "record_legal_event": _check_legal_event,
     "release_to_asylum_route": _check_reason,

@@ -17,7 +17,7 @@ from typing import Any
 
 from parity.accounts import credentials
 from parity.accounts.records import SessionRecord, TokenRecord, UserRecord
-from parity.accounts.roles import ROLE_SCOPES, Principal, Role, needs_totp, parse_scopes
+from parity.accounts.roles import ROLE_SCOPES, Principal, Role, Scope, needs_totp, parse_scopes
 from parity.domain.errors import DomainError, InvalidCommand
 from parity.domain.messages import Message
 from parity.services.audit import acting, append
@@ -306,8 +306,10 @@ def issue_token(
     *,
     scopes: Sequence[str] | None = None,
     days: int = DEFAULT_TOKEN_DAYS,
+    within: frozenset[Scope] | None = None,
 ) -> IssuedToken:
-    """An API token for a machine client acting as `user_id`, with `scopes` (default: all of the role's)."""
+    """An API token for a machine client acting as `user_id`, with `scopes` (default: all of the role's). `within`:
+    the scopes of whoever asks for it (a user for their own client), which the token may never pass."""
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidCommand(
             Message("field 'days' must be from 1 to %(most)s, not %(days)s", most=MAX_TOKEN_DAYS, days=days)
@@ -321,6 +323,13 @@ def issue_token(
         if user.disabled:
             raise InvalidCommand(Message("user %(user)s is disabled: no token can be issued", user=user_id))
         granted = parse_scopes(list(scopes), user.role) if scopes is not None else ROLE_SCOPES[user.role]
+        if within is not None:
+            if scopes is None:
+                granted &= within
+            elif beyond := sorted(s.value for s in granted - within):
+                raise InvalidCommand(
+                    Message("a token cannot hold scopes its issuer lacks: %(scopes)s", scopes=", ".join(beyond))
+                )
         token = credentials.new_api_token()
         now = services.clock.now()
         record = TokenRecord(

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.clocks import Deadline, DeadlineState
+from parity.domain.decisions import CaseType, officer_actions
 from parity.domain.errors import InvalidCommand
 from parity.domain.lifecycle import Action
 from parity.domain.messages import Message
 from parity.domain.people import IdentityClaim
-from parity.domain.returns import RETURN_TRANSITIONS, ReturnStatus
-from parity.services.cases import open_admission_actions
+from parity.domain.returns import ReturnStatus
 from parity.services.context import Services
 from parity.services.ports import CaseSummary, NotFound, UnitOfWork
 
@@ -215,7 +215,7 @@ def return_case_file(services: Services, case_id: str) -> ReturnCaseFile:
         ),
         _deadlines(case.deadlines(scheme), services.clock.now()),
         _actions(case.actions),
-        sorted(RETURN_TRANSITIONS.allowed(case.status)),
+        officer_actions(CaseType.RETURN, case.status),
     )
 
 
@@ -268,7 +268,7 @@ def admission_case_file(services: Services, case_id: str) -> AdmissionCaseFile:
         ],
         _deadlines(case.deadlines(scheme), services.clock.now()),
         _actions(case.actions),
-        open_admission_actions(case.status),
+        officer_actions(CaseType.ADMISSION, case.status),
     )
 
 

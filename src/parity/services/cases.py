@@ -7,14 +7,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionCase, AdmissionStatus
+from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.clocks import ClockRules
+from parity.domain.decisions import TRANSITIONS, CaseType, check_taken_as
 from parity.domain.errors import InvalidCommand, LedgerLimitReached, TransferBlocked
 from parity.domain.ledger import week_start
-from parity.domain.lifecycle import Action
+from parity.domain.lifecycle import Action, Taker
 from parity.domain.messages import Message
 from parity.domain.payloads import required_datetime
-from parity.domain.proposals import InvitationNeedsApproval
 from parity.domain.returns import ReturnCase, ReturnStatus
 from parity.scheme.model import ParityRule, Scheme
 from parity.services.context import Services, StaleVersion, run_command, scheme_ref
@@ -30,6 +30,9 @@ class CaseCommand:
     action: str
     payload: Mapping[str, Any] = field(default_factory=dict)
     expected_version: int | None = None  # the version the client last saw (HTTP If-Match); None: do not check
+    # Who sends it (domain/lifecycle.Taker): a UK officer unless a way in for another taker says so, e.g. the
+    # readmitting state's answers. An action another takes is refused (domain/decisions.check_taken_as).
+    taken_as: Taker = Taker.OFFICER
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,19 @@ class BulkCaseCommand:
     payload: Mapping[str, Any] = field(default_factory=dict)
 
 
+def sent_by_its_taker(case_type: CaseType, command: CaseCommand) -> CaseCommand:
+    """`command` sent as whoever takes its action: for the digital twin and tests, which play every part (the
+    readmitting state, the approving officer) to move cases along."""
+    return replace(command, taken_as=TRANSITIONS[case_type].taker(command.action))
+
+
 def act_on_return_case(services: Services, command: CaseCommand) -> Mapping[str, Any]:
-    return run_command(
-        services,
-        command.command_id,
-        f"return:{command.action}",
-        _fingerprint(command),
-        lambda uow: apply_return_action(services, uow, command),
-    )
+    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        # Inside the command, so that a repeat of a command recorded before this rule still replays.
+        check_taken_as(CaseType.RETURN, command.case_id, command.action, command.taken_as)
+        return apply_return_action(services, uow, command)
+
+    return run_command(services, command.command_id, f"return:{command.action}", _fingerprint(command), handle)
 
 
 def act_on_return_cases(services: Services, command: BulkCaseCommand) -> Mapping[str, Any]:
@@ -59,6 +67,7 @@ def act_on_return_cases(services: Services, command: BulkCaseCommand) -> Mapping
         raise InvalidCommand(Message("case_ids: name at least one case"))
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        check_taken_as(CaseType.RETURN, command.case_ids[0], command.action, Taker.OFFICER)
         results = [
             apply_return_action(
                 services,
@@ -167,23 +176,12 @@ def _family_moving_with(uow: UnitOfWork, case: ReturnCase) -> list[ReturnCase]:
     return [m for m in family if m.status is ReturnStatus.TRANSFER_SCHEDULED]
 
 
-# Taken only by approving a selection proposal (services/selection.py), never as an action on the case (issue 7).
-SELECTION_ONLY_ACTIONS = frozenset({"invite"})
-
-
-def open_admission_actions(status: AdmissionStatus) -> list[str]:
-    """The actions that may be taken on an admission case in this status: the lifecycle's, less those that only an
-    approved selection takes."""
-    return sorted(ADMISSION_TRANSITIONS.allowed(status) - SELECTION_ONLY_ACTIONS)
-
-
 def act_on_admission_case(services: Services, command: CaseCommand) -> Mapping[str, Any]:
     """One action on an admission case; never `invite`, which only approving a selection proposal does (issue 7)."""
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         # Inside the command, so that a repeat of an invitation recorded before this rule still replays.
-        if command.action in SELECTION_ONLY_ACTIONS:
-            raise InvitationNeedsApproval(command.case_id)
+        check_taken_as(CaseType.ADMISSION, command.case_id, command.action, command.taken_as)
         return apply_admission_action(services, uow, command)
 
     return run_command(services, command.command_id, f"admission:{command.action}", _fingerprint(command), handle)
@@ -270,7 +268,7 @@ def _update_ledger_for_admission(
     elif action.kind == "record_arrival":
         ledger.record_admission(people, day)
     elif before is AdmissionStatus.CLEARANCE_ISSUED and action.kind in {"expire_entry_clearance", "withdraw"}:
-        ledger.release_commitment(people)
+        ledger.release_commitment(people, day)
     else:
         return
     uow.ledgers.save(ledger)

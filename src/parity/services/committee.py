@@ -77,6 +77,7 @@ class CommitteeReport:
     returned: int
     admitted: int
     clearances_issued: int
+    clearances_released: int
     cumulative_returned: int
     cumulative_admitted: int
     balance: float
@@ -134,6 +135,7 @@ def committee_report(services: Services, scheme_id: str, week_start: date) -> Co
         returned=totals.returned,
         admitted=totals.admitted,
         clearances_issued=totals.clearances_issued,
+        clearances_released=totals.clearances_released,
         cumulative_returned=totals.cumulative_returned,
         cumulative_admitted=totals.cumulative_admitted,
         balance=totals.balance,

@@ -20,6 +20,7 @@ class LedgerWeek:
     returned: int
     clearances_issued: int
     admitted: int
+    clearances_released: int  # given back unused (withdrawn or expired): their places count again
     cumulative_returned: int
     cumulative_admitted: int
     balance: float  # returns x ratio - admissions committed or used, at the end of the week
@@ -44,9 +45,9 @@ class LedgerReport:
         if before and before[-1].week_start == start:
             return before[-1]
         if not before:
-            return LedgerWeek(start, 0, 0, 0, 0, 0, 0.0)
+            return LedgerWeek(start, 0, 0, 0, 0, 0, 0, 0.0)
         last = before[-1]
-        return LedgerWeek(start, 0, 0, 0, last.cumulative_returned, last.cumulative_admitted, last.balance)
+        return LedgerWeek(start, 0, 0, 0, 0, last.cumulative_returned, last.cumulative_admitted, last.balance)
 
 
 def weekly_ledger(services: Services, scheme_id: str) -> LedgerReport:
@@ -55,20 +56,21 @@ def weekly_ledger(services: Services, scheme_id: str) -> LedgerReport:
         ledger = uow.ledgers.get(scheme_id)
     rule = scheme.parity
     weeks: list[LedgerWeek] = []
-    cumulative_returned = cumulative_admitted = cumulative_issued = 0
+    cumulative_returned = cumulative_admitted = cumulative_held = 0
     for day in sorted(ledger.weeks):
         week = ledger.weeks[day]
         cumulative_returned += week.returned
         cumulative_admitted += week.admitted
-        cumulative_issued += week.clearances_issued
-        # Clearances issued count from issue; those later used are then counted once, as admitted.
-        balance = cumulative_returned * rule.admissions_per_return - cumulative_issued
+        # Clearances count from issue (those later used are then counted once, as admitted) until given back.
+        cumulative_held += week.clearances_issued - week.clearances_released
+        balance = cumulative_returned * rule.admissions_per_return - cumulative_held
         weeks.append(
             LedgerWeek(
                 day,
                 week.returned,
                 week.clearances_issued,
                 week.admitted,
+                week.clearances_released,
                 cumulative_returned,
                 cumulative_admitted,
                 balance,

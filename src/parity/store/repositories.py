@@ -417,7 +417,7 @@ class SqlLedgerRepository:
             self.weeks_loaded[scheme_id] = {}
             return Ledger(scheme_id)
         weeks = {
-            w["week_start"]: WeekTotals(w["returned"], w["clearances_issued"], w["admitted"])
+            w["week_start"]: WeekTotals(w["returned"], w["clearances_issued"], w["admitted"], w["clearances_released"])
             for w in self.connection.execute(
                 select(t.ledger_weeks).where(t.ledger_weeks.c.scheme_id == scheme_id)
             ).mappings()

@@ -194,6 +194,7 @@ ledger_weeks = Table(
     Column("returned", Integer, nullable=False),
     Column("clearances_issued", Integer, nullable=False),
     Column("admitted", Integer, nullable=False),
+    Column("clearances_released", Integer, nullable=False, server_default="0"),
 )
 
 processed_commands = Table(

@@ -42,6 +42,7 @@ def committee_tables(report: CommitteeReport, labels: Labels) -> list[ReportTabl
                 (_("People returned"), report.returned),
                 (_("People admitted"), report.admitted),
                 (_("Entry clearances issued"), report.clearances_issued),
+                (_("Entry clearances given back unused"), report.clearances_released),
                 (_("Returned since the start"), report.cumulative_returned),
                 (_("Admitted since the start"), report.cumulative_admitted),
                 (_("Balance at the end of the week"), report.balance),

@@ -15,6 +15,7 @@ from parity.api.http import audit_read
 from parity.api.security import require
 from parity.domain.decisions import CaseType
 from parity.domain.errors import DomainError
+from parity.domain.lifecycle import Taker
 from parity.domain.returns import READMISSION_ANSWERS
 from parity.services.case_views import MAX_PAGE, list_readmission_requests, readmission_request
 from parity.services.cases import CaseCommand, act_on_return_case
@@ -70,7 +71,15 @@ def create_readmission_router(services: Services) -> APIRouter:
             try:
                 act_on_return_case(
                     services,
-                    CaseCommand(key, principal.user_id, case_id, READMISSION_ANSWERS[choice], payload, version),
+                    CaseCommand(
+                        key,
+                        principal.user_id,
+                        case_id,
+                        READMISSION_ANSWERS[choice],
+                        payload,
+                        version,
+                        Taker.READMITTING_STATE,
+                    ),
                 )
             except StaleVersion:
                 errors.add("answer", stale(_))

@@ -199,26 +199,48 @@ def test_a_forbidden_role_gets_403_naming_the_missing_scope(http: TestClient, ac
 
 
 def test_a_token_is_narrowed_to_its_scopes(http: TestClient, services: Services, accounts: dict[Role, Account]) -> None:
-    admin = accounts[Role.ADMINISTRATOR]
     supervisor = accounts[Role.UK_SUPERVISOR]
     issued = http.post(
-        f"/api/v1/users/{supervisor.user_id}/tokens",
+        "/api/v1/session/tokens",
         json={"label": "ledger only", "scopes": ["ledger:read"], "days": 1},
-        headers=admin.bearer,
+        headers=supervisor.bearer,
     )
     assert issued.status_code == 201
+    assert issued.json()["user_id"] == supervisor.user_id
     narrow = {"Authorization": f"Bearer {issued.json()['token']}"}
     assert http.get("/api/v1/schemes/uk-fr-2025/ledger", headers=narrow).status_code == 200
     problem(http.get("/api/v1/return-cases", headers=narrow), 403, "forbidden")
+    # A narrowed token cannot mint a wider one, nor a role's scopes be passed.
+    wider = problem(
+        http.post("/api/v1/session/tokens", json={"label": "wider", "scopes": ["returns:read"]}, headers=narrow),
+        422,
+        "invalid_command",
+    )
+    assert "its issuer lacks: returns:read" in wider["detail"]
+    defaulted = http.post("/api/v1/session/tokens", json={"label": "default"}, headers=narrow)
+    assert defaulted.json()["scopes"] == ["ledger:read"]
     problem(
         http.post(
-            f"/api/v1/users/{accounts[Role.ANALYST].user_id}/tokens",
-            json={"label": "wider", "scopes": ["returns:read"]},
-            headers=admin.bearer,
+            "/api/v1/session/tokens",
+            json={"label": "wider", "scopes": ["users:admin"]},
+            headers=accounts[Role.ANALYST].bearer,
         ),
         422,
         "invalid_command",
     )
+
+
+def test_nobody_issues_a_token_for_someone_else(http: TestClient, accounts: dict[Role, Account]) -> None:
+    # An administrator who could mint a supervisor's token could act as the supervisor, approve a removal in their
+    # name and read personal data the administrator may not (docs/api.md, least privilege).
+    admin, supervisor = accounts[Role.ADMINISTRATOR], accounts[Role.UK_SUPERVISOR]
+    assert http.post(
+        f"/api/v1/users/{supervisor.user_id}/tokens", json={"label": "x", "days": 1}, headers=admin.bearer
+    ).status_code in {404, 405}
+    own = http.post("/api/v1/session/tokens", json={"label": "admin script", "days": 1}, headers=admin.bearer)
+    assert own.status_code == 201
+    assert own.json()["user_id"] == admin.user_id
+    assert "personal-data:read" not in own.json()["scopes"]
 
 
 def test_the_french_liaison_officer_sees_a_minimised_request_and_sends_back_only_an_answer(
@@ -265,6 +287,43 @@ def test_the_french_liaison_officer_sees_a_minimised_request_and_sends_back_only
     reads = [e for e in audit_outcomes(services) if e[1] == "readmission_request:read"]
     assert reads
     assert reads[0][0] == liaison.user_id
+
+
+@pytest.mark.parametrize(
+    ("action", "payload", "way_in"),
+    [
+        ("accept", {}, "/readmission-requests/"),
+        ("refuse", {"reason": "public_order"}, "/readmission-requests/"),
+        ("extend_reply", {"reason": "checking identity"}, "/readmission-requests/"),
+        (
+            "decide_identity_match",
+            {"flag_id": "no-such-flag", "same_person": True, "reason": "made up", "model_version": "x"},
+            "/identity-flags/",
+        ),
+        ("screen_eligible", {}, "records an arrival"),
+    ],
+)
+def test_a_uk_officer_cannot_take_an_action_that_someone_else_takes(
+    http: TestClient,
+    *,
+    accounts: dict[Role, Account],
+    clock: SettableClock,
+    action: str,
+    payload: dict[str, Any],
+    way_in: str,
+) -> None:
+    # Only the readmitting state answers its request (treaty Art. 4, rule 6); an identity decision answers a real
+    # flag, on the flag; screening is Parity's own. The case file offers none of them, and sending one changes
+    # nothing.
+    caseworker = accounts[Role.UK_CASEWORKER]
+    case_id = requested(http, caseworker, clock)
+    case = http.get(f"/api/v1/return-cases/{case_id}", headers=caseworker.bearer).json()
+    assert "escalate_overdue_reply" in case["allowed_actions"]
+    assert action not in case["allowed_actions"]
+    refused = problem(act(http, caseworker, case_id, action, 2, **payload), 403, "taken_elsewhere")
+    assert way_in in refused["detail"]
+    after = http.get(f"/api/v1/return-cases/{case_id}", headers=caseworker.bearer).json()
+    assert (after["status"], after["version"], after["actions"]) == ("request_sent", 2, case["actions"])
 
 
 def test_whoever_proposes_a_removal_cannot_approve_it(

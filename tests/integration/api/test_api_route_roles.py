@@ -60,7 +60,7 @@ TABLE: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users/{user_id}/disable"): ADMIN,
     ("GET", "/api/v1/tokens"): ADMIN,
-    ("POST", "/api/v1/users/{user_id}/tokens"): ADMIN,
+    ("POST", "/api/v1/session/tokens"): ALL,
     ("POST", "/api/v1/tokens/{token_id}/revoke"): ADMIN,
     ("GET", "/api/v1/audit/entries"): AUDITORS,
     ("GET", "/api/v1/audit/verification"): AUDITORS,

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
-from tests.builders import record_boat
+from tests.builders import played, record_boat
 
 from parity.domain.admissions import AdmissionStatus
+from parity.domain.decisions import CaseType
 from parity.domain.errors import InvalidCommand, NotEligible
 from parity.domain.identity_links import FlagStatus
 from parity.domain.people import Sex
@@ -50,7 +51,7 @@ def return_to_france(services: Services, clock: SettableClock, case_id: str) -> 
     ]
     for kind, payload in steps:
         clock.current += timedelta(hours=5)
-        act_on_return_case(services, CaseCommand(f"{case_id}:{kind}", "cw", case_id, kind, payload))
+        act_on_return_case(services, played(CaseType.RETURN, f"{case_id}:{kind}", case_id, kind, payload))
 
 
 def apply(services: Services, family_ref: str, given_names: str, family_name: str, born: date) -> dict[str, Any]:

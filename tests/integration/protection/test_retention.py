@@ -11,8 +11,9 @@ from tests.builders import act, utc
 from tests.personal_data_support import UNACCOMPANIED_MINOR, YONAS, apply_as_family, arrive_people
 
 from parity.domain.admissions import AdmissionStatus
+from parity.domain.decisions import CaseType
 from parity.domain.returns import ReturnStatus
-from parity.services.cases import CaseCommand, act_on_admission_case
+from parity.services.cases import CaseCommand, act_on_admission_case, sent_by_its_taker
 from parity.services.committee import ADMISSION_REFUSAL, committee_report
 from parity.services.context import Services, SettableClock
 from parity.services.reports import weekly_ledger
@@ -119,7 +120,10 @@ def test_a_past_weeks_committee_report_is_the_same_after_retention(services: Ser
     refused, members = apply_as_family(services, "FAM-R", document_number="AF3")
     reason = "Amina Rahimi's sponsor withdrew his support"
     act_on_admission_case(
-        services, CaseCommand("r", "cw", refused, "refuse", {"member_id": members[0], "reason": reason})
+        services,
+        sent_by_its_taker(
+            CaseType.ADMISSION, CaseCommand("r", "cw", refused, "refuse", {"member_id": members[0], "reason": reason})
+        ),
     )
     clock.current = utc(2027, 3, 3, 12)  # 18 months after: due for anonymisation
     before = committee_report(services, "uk-fr-2025", date(2025, 9, 1))  # seen on the same day: deadlines depend on it

@@ -4,7 +4,9 @@ one officer and approved by another, the return; with a stale form refused and t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from fastapi.testclient import TestClient
 from tests.web_seed import Seeded, seeded_services
 
 from parity.accounts.roles import Role
-from parity.services.context import Services
+from parity.services.context import Services, SettableClock
 
 SignIn = Callable[[Role], TestClient]
 
@@ -54,6 +56,20 @@ def status_of(client: TestClient, case_id: str) -> str:
     return found.group(1)
 
 
+@contextmanager
+def flight_left(services: Services) -> Iterator[None]:
+    """The clock 25 minutes on, past the flight booked for 10:20 UTC (11:20 in London), within the sign-ins' idle time;
+    back where it stopped afterwards, for the other tests of this module."""
+    clock = services.clock
+    assert isinstance(clock, SettableClock)
+    stopped = clock.current
+    clock.current = stopped + timedelta(minutes=25)
+    try:
+        yield
+    finally:
+        clock.current = stopped
+
+
 def test_a_case_is_returned_through_the_pages(signed_in: SignIn, seeded: tuple[Services, Seeded]) -> None:
     case_id = seeded[1].second_boat[0]
     caseworker, supervisor, liaison = (signed_in(r) for r in (Role.UK_CASEWORKER, Role.UK_SUPERVISOR, Role.FR_LIAISON))
@@ -92,7 +108,7 @@ def test_a_case_is_returned_through_the_pages(signed_in: SignIn, seeded: tuple[S
     assert missing[0] == 409
     assert 'href="#schedule_transfer.departs_at"' in missing[1]
     assert (
-        take(caseworker, case_id, "schedule_transfer", flight_ref="PLF-0919", departs_at="2025-09-19 09:30")[0] == 200
+        take(caseworker, case_id, "schedule_transfer", flight_ref="PLF-0917", departs_at="2025-09-17 11:20")[0] == 200
     )
     page = caseworker.get(f"/return-cases/{case_id}").text
     assert "Decisions awaiting a second officer" in page
@@ -108,7 +124,8 @@ def test_a_case_is_returned_through_the_pages(signed_in: SignIn, seeded: tuple[S
     assert approved.status_code == 200
     assert status_of(supervisor, case_id) == "Transfer scheduled"
 
-    assert take(caseworker, case_id, "complete_transfer")[0] == 200
+    with flight_left(seeded[0]):
+        assert take(caseworker, case_id, "complete_transfer")[0] == 200
     assert status_of(caseworker, case_id) == "Returned"
     timeline = caseworker.get(f"/return-cases/{case_id}").text
     for step in ("Detained", "Readmission request sent", "Request accepted", "Transfer scheduled", "Returned"):

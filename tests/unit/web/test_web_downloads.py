@@ -21,6 +21,7 @@ REPORT = CommitteeReport(
     returned=41,
     admitted=17,
     clearances_issued=23,
+    clearances_released=2,
     cumulative_returned=1234,
     cumulative_admitted=1201,
     balance=10.0,

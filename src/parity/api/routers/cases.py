@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import IdempotencyKey, IfMatch, audit_read, command_id, documented, expected_version, set_etag
-from parity.api.problems import ProblemError
 from parity.api.schemas import (
     CASE_ID,
     CaseActionIn,
@@ -20,8 +19,7 @@ from parity.api.schemas import (
 from parity.api.security import require, services_of
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.clocks import DeadlineState
-from parity.domain.decisions import CaseType, needs_approval
-from parity.domain.messages import Message
+from parity.domain.decisions import CaseType
 from parity.domain.returns import ReturnStatus
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
 from parity.services.case_views import (
@@ -210,23 +208,9 @@ def _take_action(
     if_match: str | None,
     key: str | None,
 ) -> dict[str, Any]:
-    _refuse_decisions(case_type, body.action, case_id)
     version = expected_version(if_match)
     command = CaseCommand(command_id(principal, key), principal.user_id, case_id, body.action, body.payload, version)
     act = act_on_return_case if case_type is CaseType.RETURN else act_on_admission_case
     result = act(services_of(request), command)
     set_etag(response, result["version"])
     return dict(result)
-
-
-def _refuse_decisions(case_type: CaseType, action: str, case_id: str) -> None:
-    if needs_approval(case_type, action):
-        raise ProblemError(
-            "approval_required",
-            Message(
-                "'%(action)s' is a decision one person may not take alone: propose it "
-                "(POST %(proposals)s) for another officer to approve",
-                action=action,
-                proposals=f"/api/v1/{case_type.value}-cases/{case_id}/proposals",
-            ),
-        )

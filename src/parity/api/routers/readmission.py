@@ -13,6 +13,7 @@ from parity.api.routers.cases import ACTION_EXAMPLE, PAGE_EXAMPLE, After, Limit,
 from parity.api.schemas import CASE_ID, CaseActionOut, ReadmissionAnswerIn
 from parity.api.security import require, services_of
 from parity.domain.errors import InvalidCommand
+from parity.domain.lifecycle import Taker
 from parity.domain.messages import Message
 from parity.domain.returns import READMISSION_ANSWERS
 from parity.services.case_views import Page, ReadmissionRequestView, list_readmission_requests, readmission_request
@@ -101,8 +102,9 @@ def answer(
     if body.answer != "accept" and body.reason is None:
         raise InvalidCommand(Message("field 'reason' is required to %(answer)s", answer=body.answer))
     payload = {"reason": body.reason} if body.answer != "accept" else {}
+    answer = READMISSION_ANSWERS[body.answer]
     command = CaseCommand(
-        command_id(principal, key), principal.user_id, case_id, READMISSION_ANSWERS[body.answer], payload, version
+        command_id(principal, key), principal.user_id, case_id, answer, payload, version, Taker.READMITTING_STATE
     )
     result = act_on_return_case(services, command)
     set_etag(response, result["version"])

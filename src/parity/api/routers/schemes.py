@@ -24,6 +24,7 @@ LEDGER_EXAMPLE = {
             "returned": 26,
             "clearances_issued": 20,
             "admitted": 18,
+            "clearances_released": 0,
             "cumulative_returned": 42,
             "cumulative_admitted": 23,
             "balance": 22.0,

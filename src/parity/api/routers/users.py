@@ -61,14 +61,24 @@ def tokens(request: Request, _: Admin, user_id: Annotated[str | None, Query(max_
     ]
 
 
-@router.post(
-    "/users/{user_id}/tokens", status_code=201, response_model=TokenOut, responses=documented(_example(TokenOut), 201)
-)
-def new_token(user_id: str, body: TokenIn, request: Request, principal: Admin, key: IdempotencyKey = None) -> TokenOut:
-    """Issue an API token for a machine client acting as this user, narrowed to `scopes` (shown once)."""
+@router.post("/session/tokens", status_code=201, response_model=TokenOut, responses=documented(_example(TokenOut), 201))
+def new_token(
+    body: TokenIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require())],
+    key: IdempotencyKey = None,
+) -> TokenOut:
+    """Issue an API token for your own machine client, narrowed to `scopes` (never beyond your own; shown once).
+    Nobody issues a token for someone else: whatever it does is recorded as its owner's."""
     scopes = [s.value for s in body.scopes] if body.scopes is not None else None
     issued = issue_token(
-        services_of(request), command_id(principal, key), user_id, body.label, scopes=scopes, days=body.days
+        services_of(request),
+        command_id(principal, key),
+        principal.user_id,
+        body.label,
+        scopes=scopes,
+        days=body.days,
+        within=principal.scopes,
     )
     return TokenOut(
         token_id=issued.token_id,

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from parity.domain.decisions import CaseType
 from parity.domain.errors import LedgerLimitReached
 from parity.scheme import Scheme
 from parity.services.cases import (
@@ -23,6 +24,7 @@ from parity.services.cases import (
     act_on_admission_case,
     act_on_return_case,
     act_on_return_cases,
+    sent_by_its_taker,
 )
 from parity.services.context import Services, SettableClock
 from parity.services.selection import ApproveProposal, ProposeInvitations, approve_proposal, propose_invitations
@@ -78,13 +80,15 @@ class Operator:
         return f"{self.prefix}:{self.commands}"
 
     def on_return(self, case_id: str, action: str, **payload: Any) -> None:
-        act_on_return_case(self.services, CaseCommand(self.command_id(), ACTOR, case_id, action, payload))
+        command = CaseCommand(self.command_id(), ACTOR, case_id, action, payload)
+        act_on_return_case(self.services, sent_by_its_taker(CaseType.RETURN, command))
 
     def on_returns(self, case_ids: list[str], action: str, **payload: Any) -> None:
         act_on_return_cases(self.services, BulkCaseCommand(self.command_id(), ACTOR, tuple(case_ids), action, payload))
 
     def on_admission(self, case_id: str, action: str, **payload: Any) -> None:
-        act_on_admission_case(self.services, CaseCommand(self.command_id(), ACTOR, case_id, action, payload))
+        command = CaseCommand(self.command_id(), ACTOR, case_id, action, payload)
+        act_on_admission_case(self.services, sent_by_its_taker(CaseType.ADMISSION, command))
 
     def invite_round(self, scheme_id: str) -> list[str]:
         """Invite waiting families as in operation: a caseworker proposes a selection round for the places the
