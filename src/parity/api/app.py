@@ -36,13 +36,48 @@ Run, audit and evaluate "one in, one out" return-and-admission schemes.
 
 * **Authentication**: browsers sign in at `POST /api/v1/session` (password and TOTP) and receive a session cookie;
   send the returned CSRF token in `X-CSRF-Token` with every unsafe request. Machine clients send
-  `Authorization: Bearer <token>` with a scoped API token (`parity users token`).
+  `Authorization: Bearer <token>` with a scoped API token, issued for one's own client (`POST /api/v1/session/tokens`).
 * **Errors** are `application/problem+json` (RFC 9457) with a stable `code` and a `detail` to act on.
 * **Retries**: send an `Idempotency-Key` with a POST; the same key and body replays the first result.
 * **Concurrency**: case reads return an `ETag` (the case's version); case actions require `If-Match` (428 without
   it, 412 if the case has moved on).
 * **Audit**: every write, every read of personal data and every refusal is appended to a tamper-evident log.
 """
+
+
+# Sent with every response. Pages and API answers carry personal data: no browser or proxy may keep a copy
+# (OWASP ASVS V8.2.1), nor frame them (clickjacking); content types are not guessed. Static assets may be cached.
+_HARDENING = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"referrer-policy", b"same-origin"),
+]
+_NOT_STORED = (b"cache-control", b"no-store")
+_CACHEABLE_PREFIXES = ("/static/", "/assets/")
+
+
+class SecurityHeaders:
+    """Adds `_HARDENING` to every response, and `Cache-Control: no-store` to all but static assets."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        added = list(_HARDENING)
+        if not str(scope.get("path", "")).startswith(_CACHEABLE_PREFIXES):
+            added.append(_NOT_STORED)
+
+        async def send_hardened(message: ASGIMessage) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in added if h[0] not in names)]
+            await send(message)
+
+        await self.app(scope, receive, send_hardened)
 
 
 class RequestContext:
@@ -137,4 +172,5 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
 from parity.accounts.roles import Principal, Scope
+from parity.api.http import audit_read
 from parity.api.security import require
 from parity.domain.errors import DomainError
 from parity.domain.proposals import SeparationOfDuties
@@ -39,7 +40,9 @@ def create_selection_router(services: Services) -> APIRouter:
     router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
     @router.get(
-        "/schemes/{scheme_id}/selection", name="selection", dependencies=[Depends(require(Scope.ADMISSIONS_READ))]
+        "/schemes/{scheme_id}/selection",
+        name="selection",
+        dependencies=[Depends(require(Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))],
     )
     def selection(request: Request, scheme_id: str) -> Response:
         return _page(services, request, scheme_id, FormErrors(), {})
@@ -97,13 +100,16 @@ def _page(
 ) -> Response:
     scheme = services.scheme(scheme_id)
     principal: Principal = request.state.principal
+    proposals = list_proposals(services, scheme_id, PROPOSALS_SHOWN)
+    # Approval reasons are free text typed about families: personal data, so the read is audited.
+    audit_read(request, "selection_proposals:read", [p["proposal_id"] for p in proposals])
     return render(
         request,
         "selection.html",
         zone=scheme.timezone,
         status_code=status_code,
         scheme=scheme,
-        proposals=[_with_times(p) for p in list_proposals(services, scheme_id, PROPOSALS_SHOWN)],
+        proposals=[_with_times(p) for p in proposals],
         may_propose=principal.has(Scope.SELECTION_PROPOSE),
         may_approve=principal.has(Scope.SELECTION_APPROVE),
         errors=errors,

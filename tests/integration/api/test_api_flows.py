@@ -453,3 +453,22 @@ def test_the_audit_log_has_no_route_that_changes_it(app: Any) -> None:
     audit = {path: set(ops) for path, ops in app.openapi()["paths"].items() if path.startswith("/api/v1/audit")}
     assert audit
     assert all(methods == {"get"} for methods in audit.values())
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/return-proposals", "/api/v1/admission-proposals", "/api/v1/selection-proposals"]
+)
+def test_proposals_hold_free_text_about_people_so_reading_them_needs_personal_data_and_is_audited(
+    http: TestClient, services: Services, accounts: dict[Role, Account], path: str
+) -> None:
+    caseworker = accounts[Role.UK_CASEWORKER]
+    without = http.post(
+        "/api/v1/session/tokens",
+        json={"label": "reads cases, not people", "scopes": ["returns:read", "admissions:read"], "days": 1},
+        headers=caseworker.bearer,
+    ).json()["token"]
+    refused = problem(http.get(path, headers={"Authorization": f"Bearer {without}"}), 403, "forbidden")
+    assert "personal-data:read" in refused["detail"]
+    assert http.get(path, headers=caseworker.bearer).status_code == 200
+    reads = [entry for entry in audit_outcomes(services) if entry[1].endswith("proposals:read")]
+    assert [(who, outcome) for who, _, _, outcome in reads] == [(caseworker.user_id, "read")]

@@ -174,3 +174,24 @@ def test_the_api_still_answers_problem_json_for_unknown_addresses(app: FastAPI) 
     response = https_client(app).get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_pages_and_api_answers_are_never_stored_nor_framed_and_static_assets_may_be_cached(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    # A case page holds personal data: no browser or proxy may keep a copy (OWASP ASVS V8.2.1), no other site may
+    # frame it, and no content type is guessed.
+    supervisor = signed_in(Role.UK_SUPERVISOR)
+    case_page = supervisor.get(f"/return-cases/{seeded[1].refused}")
+    api_answer = supervisor.get(f"/api/v1/return-cases/{seeded[1].refused}")
+    refused = supervisor.get("/api/v1/audit/entries")
+    for response in (case_page, api_answer, refused):
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert (case_page.status_code, api_answer.status_code, refused.status_code) == (200, 200, 403)
+    stylesheet = supervisor.get("/static/parity.css")
+    assert stylesheet.status_code == 200
+    assert "no-store" not in stylesheet.headers.get("cache-control", "")
+    assert stylesheet.headers["x-content-type-options"] == "nosniff"

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from parity.accounts.roles import Principal, Scope
-from parity.api.http import IdempotencyKey, IfMatch, command_id, documented, optional_version
+from parity.api.http import IdempotencyKey, IfMatch, audit_read, command_id, documented, optional_version
 from parity.api.routers.cases import After, Limit
 from parity.api.schemas import ProposalIn, ProposalOut
 from parity.api.security import require, services_of
@@ -60,14 +60,16 @@ def decisions_router(case_type: CaseType, act: Scope, read: Scope, approve: Scop
     )
     def proposals(
         request: Request,
-        _: Annotated[Principal, Depends(require(read))],
+        _: Annotated[Principal, Depends(require(read, Scope.PERSONAL_DATA_READ))],
         status: Annotated[DecisionStatus | None, Query()] = None,
         after: After = None,
         limit: Limit = 50,
     ) -> list[dict[str, Any]]:
-        """Proposals in id order, optionally only those with a status."""
-        found = list_proposals(services_of(request), case_type, status, after, limit)
-        return [proposal_result(p) for p in found]
+        """Proposals in id order, optionally only those with a status. Their reasons are free text about people:
+        personal data, and the read is audited."""
+        found = [proposal_result(p) for p in list_proposals(services_of(request), case_type, status, after, limit)]
+        audit_read(request, f"{case_type.value}_proposals:read", [p["case_id"] for p in found])
+        return found
 
     for verb, approving in (("approve", True), ("reject", False)):
         router.add_api_route(

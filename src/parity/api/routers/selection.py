@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from parity.accounts.roles import Principal, Scope
-from parity.api.http import IdempotencyKey, command_id, documented
+from parity.api.http import IdempotencyKey, audit_read, command_id, documented
 from parity.api.schemas import (
     SELECTION_PROPOSAL_EXAMPLE,
     SelectionApprovalIn,
@@ -58,20 +58,28 @@ def propose(
 @router.get("", response_model=list[SelectionProposalOut], responses=documented([PROPOSED_EXAMPLE]))
 def proposals(
     request: Request,
-    _: Annotated[Principal, Depends(require(Scope.ADMISSIONS_READ))],
+    _: Annotated[Principal, Depends(require(Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))],
     scheme: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[dict[str, Any]]:
-    """The most recent proposals first, optionally of one scheme."""
-    return [dict(found) for found in list_proposals(services_of(request), scheme, limit)]
+    """The most recent proposals first, optionally of one scheme (their approval reasons are personal data: the
+    read is audited)."""
+    found = [dict(proposal) for proposal in list_proposals(services_of(request), scheme, limit)]
+    audit_read(request, "selection_proposals:read", [p["proposal_id"] for p in found])
+    return found
 
 
 @router.get("/{proposal_id}", response_model=SelectionProposalOut, responses=documented(SELECTION_PROPOSAL_EXAMPLE))
 def proposal(
-    proposal_id: str, request: Request, _: Annotated[Principal, Depends(require(Scope.ADMISSIONS_READ))]
+    proposal_id: str,
+    request: Request,
+    _: Annotated[Principal, Depends(require(Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))],
 ) -> dict[str, Any]:
-    """One proposal: the chosen families with their score by factor, the best of the others and why, its approval."""
-    return dict(get_proposal(services_of(request), proposal_id))
+    """One proposal: the chosen families with their score by factor, the best of the others and why, its approval
+    (audited)."""
+    found = dict(get_proposal(services_of(request), proposal_id))
+    audit_read(request, "selection_proposal:read", [proposal_id])
+    return found
 
 
 @router.post(
