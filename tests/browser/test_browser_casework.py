@@ -140,8 +140,8 @@ def test_a_return_case_is_taken_to_returned_through_the_pages(
     expect(liaison.locator(".govuk-notification-banner")).to_contain_text("Votre réponse a été enregistrée.")
 
     caseworker.goto(case_url)
-    caseworker.get_by_label(words["flight"]).fill("PLF-0919")
-    caseworker.get_by_label(words["departure"]).fill("2025-09-19 09:30")
+    caseworker.get_by_label(words["flight"]).fill("PLF-0917")
+    caseworker.get_by_label(words["departure"]).fill("2025-09-17 11:20")  # London time: 10:20 UTC
     act(caseworker, words["propose"])
     expect(caseworker.locator("#proposals")).to_be_visible()
 
@@ -149,8 +149,16 @@ def test_a_return_case_is_taken_to_returned_through_the_pages(
     act(supervisor, words["approve"])
     expect(supervisor.locator("h1 + p .govuk-tag")).to_have_text(words["scheduled"])
 
-    caseworker.goto(case_url)
-    act(caseworker, words["record"])
+    # The return is recorded once the flight has left: 25 minutes on, within the sign-ins' idle time.
+    clock = casework_app.services.clock
+    assert isinstance(clock, SettableClock)
+    stopped = clock.current
+    clock.current = stopped + timedelta(minutes=25)
+    try:
+        caseworker.goto(case_url)
+        act(caseworker, words["record"])
+    finally:
+        clock.current = stopped
     expect(caseworker.locator("h1 + p .govuk-tag")).to_have_text(words["returned"])
     assert_accessible(caseworker)
     screenshot(caseworker, f"return-case-{lang}")

@@ -222,3 +222,19 @@ def test_rule_12_the_cost_of_a_return_is_read_back_with_its_flight(uk_fr: Scheme
     assert case.transport is None  # not yet returned
     case.record(action(uk_fr, "complete_transfer", utc(2025, 9, 18, 10)), uk_fr)
     assert case.transport == ("PLF-1", Decimal("1250.50"))
+
+
+def test_a_field_the_action_does_not_take_is_refused_so_no_unknown_text_is_kept(uk_fr: Scheme) -> None:
+    # Only the fields a rule reads are kept: the store encrypts the free text it knows of (store/protected.py), so
+    # a note slipped into another field would be kept in clear.
+    case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain")
+    event = {"kind": "injunction", "state": "in_force", "decided_on": "2025-09-02", "evidence": "Order"}
+    with pytest.raises(InvalidCommand) as refused:
+        case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 2), comment="Yonas, born 1995", **event), uk_fr)
+    assert str(refused.value) == (
+        "'record_legal_event' takes no field comment (its fields: decided_on, evidence, kind, reference, state, until)"
+    )
+    with pytest.raises(InvalidCommand, match="'send_request' takes no field note"):
+        case.record(action(uk_fr, "send_request", utc(2025, 9, 2), note="fragile"), uk_fr)
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 2), **event), uk_fr)
+    assert [a.kind for a in case.actions][-1] == "record_legal_event"

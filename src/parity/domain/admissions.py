@@ -14,7 +14,12 @@ from enum import StrEnum
 from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.eligibility import Applicant, admission_bars
 from parity.domain.errors import DeadlinePassed, InvalidCommand, NotEligible, TooEarly
-from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
+from parity.domain.identity_links import (
+    DECIDE_IDENTITY_MATCH,
+    IDENTITY_DECISION_FIELDS,
+    LINK_EVIDENCE,
+    check_identity_decision,
+)
 from parity.domain.lifecycle import Action, Taker, Transition, TransitionTable, check_next_action, last_action
 from parity.domain.messages import Message, joined
 from parity.domain.payloads import required_text
@@ -48,20 +53,33 @@ ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
     A.NEW,
     [
         Transition("submit_expression_of_interest", frozenset({A.NEW}), A.SUBMITTED, Taker.SCREENING),
-        Transition("confirm_location", frozenset({A.SUBMITTED}), A.LOCATION_CONFIRMED),
+        Transition(
+            "confirm_location",
+            frozenset({A.SUBMITTED}),
+            A.LOCATION_CONFIRMED,
+            fields=frozenset({"country", "confirmed_member_ids"}),
+        ),
         Transition("lapse_location", frozenset({A.SUBMITTED}), A.EXPIRED),
         Transition("find_eligible", frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED}), A.ELIGIBLE),
-        Transition("invite", frozenset({A.ELIGIBLE}), A.INVITED, Taker.SELECTION),
-        Transition("enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED),
+        Transition("invite", frozenset({A.ELIGIBLE}), A.INVITED, Taker.SELECTION, fields=frozenset({"proposal_id"})),
+        Transition(
+            "enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED, fields=frozenset({"documents_match"})
+        ),
         Transition("clear_security", frozenset({A.BIOMETRICS_ENROLLED}), A.SECURITY_CLEARED),
         Transition("issue_entry_clearance", frozenset({A.SECURITY_CLEARED}), A.CLEARANCE_ISSUED, Taker.TWO_OFFICERS),
-        Transition("refuse", UNDER_ASSESSMENT, A.REFUSED, Taker.TWO_OFFICERS),
+        Transition(
+            "refuse", UNDER_ASSESSMENT, A.REFUSED, Taker.TWO_OFFICERS, fields=frozenset({"member_id", "reason"})
+        ),
         Transition("record_arrival", frozenset({A.CLEARANCE_ISSUED}), A.ARRIVED),
         Transition("expire_entry_clearance", frozenset({A.CLEARANCE_ISSUED}), A.EXPIRED),
-        Transition("withdraw", OPEN, A.WITHDRAWN),
-        Transition("record_exclusion", OPEN, None),
-        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, Taker.IDENTITY_REVIEW),
-        Transition("record_priority_factor", AWAITING_INVITATION, None),
+        Transition("withdraw", OPEN, A.WITHDRAWN, fields=frozenset({"reason"})),
+        Transition(
+            "record_exclusion", OPEN, None, fields=frozenset({"member_id", "exclusion", "evidence", *LINK_EVIDENCE})
+        ),
+        Transition(
+            DECIDE_IDENTITY_MATCH, OPEN, None, Taker.IDENTITY_REVIEW, fields=frozenset({*IDENTITY_DECISION_FIELDS})
+        ),
+        Transition("record_priority_factor", AWAITING_INVITATION, None, fields=frozenset({"factor", "evidence"})),
     ],
 )
 

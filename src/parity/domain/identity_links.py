@@ -21,6 +21,9 @@ from parity.scheme.model import AdmissionExclusion, Scheme
 
 # The action recorded on a case when a person decides an identity flag raised for one of its people.
 DECIDE_IDENTITY_MATCH = "decide_identity_match"
+# What a confirmed link's consequences on a case carry besides their own fields: the flag decided and the model.
+LINK_EVIDENCE = ("flag_id", "model_version")
+IDENTITY_DECISION_FIELDS = (*LINK_EVIDENCE, "record_id", "candidate_record_id", "same_person", "reason", "match_weight")
 
 
 class RecordSource(StrEnum):

@@ -57,6 +57,9 @@ class Transition(Generic[S]):
     sources: frozenset[S]
     target: S | None  # None: the status does not change (the action records a fact)
     taken_by: Taker = Taker.OFFICER
+    # The payload fields it takes: its guard reads them. Any other is refused, so that nothing the rules do not
+    # know (and the store would not know to encrypt as free text) is kept.
+    fields: frozenset[str] = frozenset()
 
 
 class TransitionTable(Generic[S]):
@@ -125,15 +128,30 @@ class TransitionTable(Generic[S]):
 def check_next_action(table: TransitionTable[S], history: Sequence[Action], action: Action) -> None:
     """Refuse ``action`` unless ``table`` allows it after ``history`` and it is not dated before the last action
     (a history is in time order, so its deadlines read from it are right), or if its payload names a reserved
-    field."""
+    field or one the action does not take."""
     table.transition(table.replay(history), action.kind)
-    check_field_names(action.payload)
+    check_payload(table, action.kind, action.payload)
     if history and action.at < history[-1].at:
         raise InvalidCommand(
             Message(
                 "'%(action)s' is dated before the case's last action (%(last)s)",
                 action=action.kind,
                 last=history[-1].at,
+            )
+        )
+
+
+def check_payload(table: TransitionTable[S], action: str, payload: Mapping[str, Any]) -> None:
+    """Refuse a payload naming a reserved field or one that `action` does not take."""
+    check_field_names(payload)
+    fields = table.known(action).fields
+    if unknown := sorted(set(payload) - fields):
+        raise InvalidCommand(
+            Message(
+                "'%(action)s' takes no field %(unknown)s (its fields: %(known)s)",
+                action=action,
+                unknown=", ".join(unknown),
+                known=", ".join(sorted(fields)) or Message("none"),
             )
         )
 

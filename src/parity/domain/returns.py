@@ -14,9 +14,14 @@ from enum import StrEnum
 
 from parity.domain.clocks import ClockRules, Deadline, Pause
 from parity.domain.errors import DeadlinePassed, InvalidCommand, TooEarly, TransferBlocked
-from parity.domain.identity_links import DECIDE_IDENTITY_MATCH, check_identity_decision
+from parity.domain.identity_links import (
+    DECIDE_IDENTITY_MATCH,
+    IDENTITY_DECISION_FIELDS,
+    LINK_EVIDENCE,
+    check_identity_decision,
+)
 from parity.domain.lifecycle import Action, Taker, Transition, TransitionTable, check_next_action, last_action
-from parity.domain.messages import Message
+from parity.domain.messages import KEPT_SUFFIX, Message
 from parity.domain.payloads import optional_amount, optional_date, required_date, required_datetime, required_text
 from parity.scheme.model import Duration, Scheme, TransferPrecondition
 
@@ -52,27 +57,61 @@ READMISSION_ANSWERS = {"accept": "accept", "refuse": "refuse", "extend": "extend
 RETURN_TRANSITIONS: TransitionTable[ReturnStatus] = TransitionTable(
     R.NEW,
     [
-        Transition("detect", frozenset({R.NEW}), R.DETECTED, Taker.SCREENING),
+        Transition("detect", frozenset({R.NEW}), R.DETECTED, Taker.SCREENING, fields=frozenset({"boat_ref"})),
         Transition("screen_eligible", frozenset({R.DETECTED}), R.ELIGIBLE, Taker.SCREENING),
-        Transition("screen_ineligible", frozenset({R.DETECTED}), R.INELIGIBLE, Taker.SCREENING),
-        Transition("detain", frozenset({R.ELIGIBLE}), R.DETAINED),
-        Transition("send_request", frozenset({R.DETAINED}), R.REQUEST_SENT),
         Transition(
-            "extend_reply", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REQUEST_SENT, Taker.READMITTING_STATE
+            "screen_ineligible",
+            frozenset({R.DETECTED}),
+            R.INELIGIBLE,
+            Taker.SCREENING,
+            fields=frozenset({"reasons", "reasons" + KEPT_SUFFIX}),
+        ),
+        Transition("detain", frozenset({R.ELIGIBLE}), R.DETAINED),
+        Transition(
+            "send_request",
+            frozenset({R.DETAINED}),
+            R.REQUEST_SENT,
+            fields=frozenset({"returns_ahead_of_admissions_by"}),
+        ),
+        Transition(
+            "extend_reply",
+            frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}),
+            R.REQUEST_SENT,
+            Taker.READMITTING_STATE,
+            fields=frozenset({"reason"}),
         ),
         Transition("escalate_overdue_reply", frozenset({R.REQUEST_SENT}), R.REPLY_OVERDUE),
         Transition("accept", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.ACCEPTED, Taker.READMITTING_STATE),
         # A refusal releases the person into the ordinary UK asylum route (brief §10 rule 10).
-        Transition("refuse", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.REFUSED, Taker.READMITTING_STATE),
-        Transition("schedule_transfer", frozenset({R.ACCEPTED}), R.TRANSFER_SCHEDULED, Taker.TWO_OFFICERS),
-        Transition("cancel_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.ACCEPTED),
+        Transition(
+            "refuse",
+            frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}),
+            R.REFUSED,
+            Taker.READMITTING_STATE,
+            fields=frozenset({"reason"}),
+        ),
+        Transition(
+            "schedule_transfer",
+            frozenset({R.ACCEPTED}),
+            R.TRANSFER_SCHEDULED,
+            Taker.TWO_OFFICERS,
+            fields=frozenset({"departs_at", "flight_ref", TRANSPORT_COST}),
+        ),
+        Transition("cancel_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.ACCEPTED, fields=frozenset({"reason"})),
         Transition("complete_transfer", frozenset({R.TRANSFER_SCHEDULED}), R.RETURNED),
-        Transition("release_to_asylum_route", IN_PROCESS, R.RELEASED),
+        Transition("release_to_asylum_route", IN_PROCESS, R.RELEASED, fields=frozenset({"reason"})),
         Transition("record_absconded", IN_PROCESS, R.ABSCONDED),
         Transition("expire_request_deadline", frozenset({R.ELIGIBLE, R.DETAINED}), R.DEADLINE_EXPIRED),
-        Transition("record_legal_event", OPEN, None),
-        Transition("flag_recrossing", OPEN, None),
-        Transition(DECIDE_IDENTITY_MATCH, OPEN, None, Taker.IDENTITY_REVIEW),
+        Transition(
+            "record_legal_event",
+            OPEN,
+            None,
+            fields=frozenset({"kind", "state", "decided_on", "evidence", "reference", "until"}),
+        ),
+        Transition("flag_recrossing", OPEN, None, fields=frozenset({"previous_case_id", "evidence", *LINK_EVIDENCE})),
+        Transition(
+            DECIDE_IDENTITY_MATCH, OPEN, None, Taker.IDENTITY_REVIEW, fields=frozenset({*IDENTITY_DECISION_FIELDS})
+        ),
     ],
 )
 

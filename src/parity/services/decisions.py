@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
+from parity.domain.decisions import TRANSITIONS, CaseType, DecisionProposal, DecisionStatus
+from parity.domain.lifecycle import check_payload
 from parity.domain.messages import Message
-from parity.domain.payloads import check_field_names
 from parity.services.cases import CaseCommand, apply_admission_action, apply_return_action
 from parity.services.context import Services, StaleVersion, run_command
 from parity.services.ports import NotFound, UnitOfWork
@@ -35,7 +35,7 @@ class ProposeDecision:
 
 
 def propose_decision(services: Services, command: ProposeDecision) -> Mapping[str, Any]:
-    check_field_names(command.payload)
+    check_payload(TRANSITIONS[command.case_type], command.action, command.payload)
 
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         version = _case_version(uow, command.case_type, command.case_id)

@@ -137,6 +137,7 @@ def _blind_indexes(
 RETURN_FREE_TEXT: Mapping[str, frozenset[str]] = {
     "extend_reply": frozenset({"reason"}),  # why the readmitting state asked for more time, as the officer put it
     "release_to_asylum_route": frozenset({"reason"}),  # the caseworker's account of why the person was released
+    "cancel_transfer": frozenset({"reason"}),  # why the flight did not take the person, as the officer put it
     # What the claim, appeal, order or NRM decision says (evidence), and the court's or tribunal's reference for the
     # person's claim (reference); kind, state, decided_on and until are coded and decide transfer blockers.
     "record_legal_event": frozenset({"evidence", "reference"}),
