@@ -309,12 +309,9 @@ def _check_refusal(case: ReturnCase, action: Action, scheme: Scheme) -> None:  #
     reason = required_text(action.payload, "reason")
     if reason not in scheme.returns.refusal_reasons:
         allowed = ", ".join(scheme.returns.refusal_reasons)
+        # The text sent is not repeated: a reason typed instead of chosen may name the person.
         raise InvalidCommand(
-            Message(
-                "refusal reason '%(reason)s' is not one of the scheme's reasons (%(allowed)s)",
-                reason=reason,
-                allowed=allowed,
-            )
+            Message("the refusal reason must be one of the scheme's reasons (%(allowed)s)", allowed=allowed)
         )
 
 

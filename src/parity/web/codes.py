@@ -100,10 +100,7 @@ CODES: Mapping[str, Mapping[str, Code]] = {
     "field 'status': unknown status %(unknown)s (known: %(known)s)": {"known": STATUSES},
     "identity flag %(flag)s was already decided (%(status)s) by %(actor)s": {"status": FLAG_STATUS},
     "proposal %(proposal)s is %(status)s; only an open proposal is superseded": {"status": PROPOSAL_STATUS},
-    "refusal reason '%(reason)s' is not one of the scheme's reasons (%(allowed)s)": {
-        "reason": REFUSAL_REASON,
-        "allowed": REFUSAL_REASONS,
-    },
+    "the refusal reason must be one of the scheme's reasons (%(allowed)s)": {"allowed": REFUSAL_REASONS},
     "'%(name)s' is not an exclusion (%(known)s)": {"name": EXCLUSION, "known": EXCLUSIONS},
     "'%(name)s' is not a priority factor of scheme %(scheme)s (%(known)s); waiting time is counted from the "
     "submission, not recorded": {"name": PRIORITY_FACTOR, "known": PRIORITY_FACTORS},
