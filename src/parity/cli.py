@@ -66,7 +66,17 @@ identity_app.command("calibrate-from-decisions")(calibrate_from_decisions_comman
 
 console = Console()
 errors = Console(stderr=True)
-SchemeOption = Annotated[str, typer.Option("--scheme", help="Scheme id")]
+
+
+def _loaded_scheme(scheme_id: str) -> str:
+    """The scheme id, if it is one of the schemes loaded (PARITY_SCHEMES); else a usage error naming them."""
+    loaded = [load_scheme(reference).id for reference in Settings.from_environment().schemes]
+    if scheme_id not in loaded:
+        raise typer.BadParameter(f"'{scheme_id}' is not a loaded scheme (loaded: {', '.join(loaded) or 'none'})")
+    return scheme_id
+
+
+SchemeOption = Annotated[str, typer.Option("--scheme", help="Scheme id", callback=_loaded_scheme)]
 ActorOption = Annotated[str, typer.Option("--actor", help="Who is acting (recorded on every action)")]
 
 

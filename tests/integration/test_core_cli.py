@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -161,3 +162,11 @@ def test_case_advance_takes_only_what_one_uk_officer_takes_and_a_payload_object(
     assert advance("screen_ineligible")[0] == 1
     clock.current = datetime(2025, 9, 16, 10, tzinfo=UTC)  # France has not answered within two weeks
     assert "is now reply_overdue" in runner.invoke(app, ["case", "advance", case_id, "escalate_overdue_reply"]).output
+
+
+@pytest.mark.parametrize("command", [["ledger"], ["deadlines"], ["costs"], ["scheme", "status"]])
+def test_an_unknown_scheme_is_a_usage_error_naming_the_loaded_ones(database: str, command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--scheme", "nope"])
+    assert result.exit_code == 2
+    said = " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())  # out of Rich's error box
+    assert "'nope' is not a loaded scheme (loaded: uk-fr-2025, eu-tr-2016)" in said
