@@ -28,7 +28,7 @@ from parity.personal_data_cli import keys_app, retention_app, subject_access_app
 from parity.scheme import Scheme, SchemeError, bundled_scheme_ids, load_scheme
 from parity.selection_cli import select_app
 from parity.services.arrivals_csv import ArrivalsFileRejected, parse_arrivals_csv
-from parity.services.audit import Acting, acting_as
+from parity.services.audit import Acting, acting_as, record_access
 from parity.services.cases import CaseCommand, act_on_admission_case, act_on_return_case
 from parity.services.context import Services, SettableClock
 from parity.services.demo import create_demo_accounts
@@ -226,6 +226,7 @@ def identity_decide(
 def case_show(case_id: str) -> None:
     """Show a case's status, history and clocks."""
     services = _services()
+    admission = None
     with services.uow() as uow:
         try:
             scheme_id = uow.returns.scheme_of(case_id)
@@ -236,9 +237,13 @@ def case_show(case_id: str) -> None:
             except NotFound:
                 raise _fail(f"no return or admission case {case_id}") from None
             admission = uow.admissions.get(case_id)
-            _print_case(admission.id, admission.status.value, admission.version, admission.actions)
-            _print_deadlines(admission.deadlines(services.scheme(scheme_id)), services)
-            return
+    # The history holds free text about the person: a read of personal data, audited as the API's is.
+    if admission is not None:
+        record_access(services, "admission_case:read", [case_id])
+        _print_case(admission.id, admission.status.value, admission.version, admission.actions)
+        _print_deadlines(admission.deadlines(services.scheme(scheme_id)), services)
+        return
+    record_access(services, "return_case:read", [case_id])
     _print_case(case.id, case.status.value, case.version, case.actions)
     _print_deadlines(case.deadlines(services.scheme(scheme_id)), services)
 

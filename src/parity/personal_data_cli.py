@@ -6,6 +6,7 @@ Nothing here prints personal data: the export goes to the file named, readable b
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -51,7 +52,8 @@ ResumeOption = Annotated[
 
 def _run(work: Callable[[], T], actor: str) -> T:
     try:
-        with acting_as(Acting(user_id=actor, origin="cli")):
+        # The operator who ran the command stays the one audited; --actor is whom they say they act for.
+        with acting_as(Acting(f"cli:{getpass.getuser()}", "operator", f"cli, for {actor}")):
             return work()
     except (DomainError, NotFound, KeyConfigurationError, ProtectionError) as error:
         raise _fail(str(error)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import stat
 from pathlib import Path
@@ -16,6 +17,7 @@ from parity.cli import app
 from parity.config import Settings
 from parity.protection import Keyring
 from parity.protection.key_file import read_key_file, write_key_file
+from parity.services.audit import latest_entries
 from parity.services.context import SettableClock
 
 runner = CliRunner()
@@ -121,3 +123,23 @@ def test_rotation_with_keys_from_the_environment_asks_for_the_new_key_there(
 
     assert refused.exit_code == 1
     assert "put a new key first in PARITY_DATA_KEYS" in refused.output
+
+
+def test_reading_a_case_or_exporting_a_person_is_audited_as_the_operator_who_ran_it(
+    key_file: Path, tmp_path: Path
+) -> None:
+    services = build_services(Settings.from_environment(), SettableClock(utc(2026, 5, 4, 8)))
+    [(case_id, yonas)] = arrive_people(services, "recent", YONAS)
+
+    shown = runner.invoke(app, ["case", "show", case_id])
+    exported = runner.invoke(
+        app, ["subject-access", "export", yonas, "--out", str(tmp_path / "y.json"), "--actor", "someone-else"]
+    )
+
+    assert (shown.exit_code, exported.exit_code) == (0, 0), shown.output + exported.output
+    operator = f"cli:{getpass.getuser()}"
+    entries = {e.event.action: e.event for e in latest_entries(services, 20)}
+    assert entries["return_case:read"].record_ids == (case_id,)
+    assert (entries["return_case:read"].actor_id, entries["return_case:read"].origin) == (operator, "cli")
+    export = entries["subject_access_export"]
+    assert (export.actor_id, export.role, export.origin) == (operator, "operator", "cli, for someone-else")
