@@ -92,7 +92,8 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        with acting_as(Acting("anonymous", "none", f"api {client[0] if client else 'unknown'}")):
+        way_in = "api" if str(scope.get("path", "")).startswith(API_PREFIX) else "web"
+        with acting_as(Acting("anonymous", "none", f"{way_in} {client[0] if client else 'unknown'}")):
             repeated = _repeated_query_parameters(scope.get("query_string", b""))
             if repeated:
                 detail = Message(

@@ -153,12 +153,17 @@ async def _refuse(
     audited: bool = False,
 ) -> JSONResponse:
     if not audited:
-        services: Services = request.app.state.services
-        route = request.scope.get("route")
-        action = f"{request.method} {getattr(route, 'path', '(no route)')}"
-        record_ids = [str(v) for v in request.path_params.values()] if route is not None else []
-        await run_in_threadpool(record_access, services, action, record_ids, f"refused {status} {code}")
+        await audit_refusal(request, status, code)
     return problem_response(status, code, detail, headers, errors)
+
+
+async def audit_refusal(request: Request, status: int, code: str) -> None:
+    """Record a refused request: the route and its path's ids (never the body), and the status."""
+    services: Services = request.app.state.services
+    route = request.scope.get("route")
+    action = f"{request.method} {getattr(route, 'path', '(no route)')}"
+    record_ids = [str(v) for v in request.path_params.values()] if route is not None else []
+    await run_in_threadpool(record_access, services, action, record_ids, f"refused {status} {code}")
 
 
 def install_problem_handlers(app: FastAPI) -> None:

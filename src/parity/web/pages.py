@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 
-from parity.api.problems import STATUS_OF_CODE, ProblemError
+from parity.api.problems import STATUS_OF_CODE, ProblemError, audit_refusal
 from parity.api.security import csrf_token_of, services_of
 from parity.domain.errors import DomainError
 from parity.services.accounts import NotAuthenticated
@@ -122,6 +122,13 @@ def error_page(request: Request, status_code: int, headers: Mapping[str, str] | 
 Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
+async def refused(
+    request: Request, status_code: int, code: str, headers: Mapping[str, str] | None = None
+) -> HTMLResponse:
+    await audit_refusal(request, status_code, code)
+    return error_page(request, status_code, headers)
+
+
 class PageRoute(APIRoute):
     """A route whose failures are pages: 404 for what is not there, 500 (logged, without details) otherwise."""
 
@@ -129,19 +136,20 @@ class PageRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            # Every refusal is audited, as the API's are: who was turned away from which page and record.
             try:
                 return await handler(request)
             except HTTPException as error:
-                return error_page(request, error.status_code, error.headers)
+                return await refused(request, error.status_code, "http_error", error.headers)
             except ProblemError as error:
                 # Refusals by the API's access dependency, `require(...)`: not signed in (401), not allowed (403).
-                return error_page(request, STATUS_OF_CODE.get(error.code, 400), error.headers)
+                return await refused(request, STATUS_OF_CODE.get(error.code, 400), error.code, error.headers)
             except NotAuthenticated:
                 # A session cookie that has expired, ended or belongs to a disabled account.
-                return error_page(request, 401)
+                return await refused(request, 401, "not_authenticated")
             except (PageNotFound, NotFound, UnknownScheme, RequestValidationError, DomainError):
                 # DomainError here is a request the rules refuse, such as a report week not starting on a Monday.
-                return error_page(request, 404)
+                return await refused(request, 404, "not_found")
             except Exception:
                 log.exception("web page failed: %s %s", request.method, self.path)
                 return error_page(request, 500)

@@ -13,6 +13,7 @@ from tests.api_support import PASSWORD, Account, make_account, totp_now
 from tests.web_seed import SCHEME, Seeded
 
 from parity.accounts.roles import Role
+from parity.services.audit import latest_entries
 from parity.services.context import Services, SettableClock
 
 from .conftest import https_client, post_sign_in
@@ -195,3 +196,23 @@ def test_pages_and_api_answers_are_never_stored_nor_framed_and_static_assets_may
     assert stylesheet.status_code == 200
     assert "no-store" not in stylesheet.headers.get("cache-control", "")
     assert stylesheet.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_page_refused_is_audited_and_web_reads_are_told_from_api_ones(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    # An inspector must see who was turned away, and from which way in.
+    services, ids = seeded
+    liaison = signed_in(Role.FR_LIAISON)
+    assert liaison.get(f"/return-cases/{ids.refused}").status_code == 403
+    assert liaison.get(f"/readmission-requests/{ids.returned[0]}").status_code == 404
+    supervisor = signed_in(Role.UK_SUPERVISOR)
+    assert supervisor.get(f"/return-cases/{ids.refused}").status_code == 200
+
+    entries = [e.event for e in latest_entries(services, 30)]
+    refusals = {(e.action, e.record_ids, e.outcome) for e in entries if e.outcome.startswith("refused")}
+    assert ("GET /return-cases/{case_id}", (ids.refused,), "refused 403 forbidden") in refusals
+    assert ("GET /readmission-requests/{case_id}", (ids.returned[0],), "refused 404 not_found") in refusals
+    read = next(e for e in entries if e.action == "return_case:read")
+    assert read.origin.startswith("web ")
+    assert read.origin.endswith("(session)")
