@@ -91,10 +91,16 @@ def weekly_ledger(services: Services, scheme_id: str) -> LedgerReport:
 
 
 def scheme_weeks(services: Services, scheme_id: str) -> list[date]:
-    """The Mondays of every week from the scheme's coming into force to the current week (or its last)."""
+    """The Mondays of every week from the scheme's coming into force to the current week; once it has ended, to its
+    last week or the last week with a return or admission, whichever is later (transfers go on after the last day
+    new cases may open, and a week that moved the balance is always shown)."""
     scheme = services.scheme(scheme_id)
     today = ClockRules(scheme.timezone, scheme.calendars).local_date(services.clock.now())
-    last = min(today, scheme.in_force.end) if scheme.in_force.end else today
+    last = today
+    if scheme.in_force.end is not None and today > scheme.in_force.end:
+        with services.uow() as uow:
+            moved = max(uow.ledgers.get(scheme_id).weeks, default=scheme.in_force.end)
+        last = min(today, max(scheme.in_force.end, moved))
     first = week_start(scheme.in_force.start)
     return [first + timedelta(weeks=n) for n in range((week_start(last) - first).days // 7 + 1)]
 
