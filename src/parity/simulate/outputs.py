@@ -94,9 +94,12 @@ def _write_weekly(trajectories: Trajectories, names: tuple[str, ...], path: Path
             means = [f"{bands[name].mean[week]:.2f}" for name in names]
             bounds = [f"{getattr(bands[name], bound)[week]:.0f}" for name in names for bound in ("p05", "p95")]
             writer.writerow([start.isoformat(), *means, *bounds])
+    side_file = path.with_suffix(".assumptions.txt")
     if label.assumptions:
         # A side file, so the CSV stays plain for readers that do not skip comment lines.
-        path.with_suffix(".assumptions.txt").write_text("\n".join(label.assumptions) + "\n", encoding="utf-8")
+        side_file.write_text("\n".join(label.assumptions) + "\n", encoding="utf-8")
+    else:
+        side_file.unlink(missing_ok=True)  # left by an earlier run into the same folder, which assumed more
     return path
 
 
@@ -109,15 +112,21 @@ def _write_summary_json(metrics: list[Metric], label: RunLabel, path: Path) -> P
         "assumptions": list(label.assumptions),
         "measures": {
             metric.label: {
-                "mean": float(metric.value.mean),
-                "p05": float(metric.value.p05),
-                "p95": float(metric.value.p95),
+                "mean": _finite(metric.value.mean),
+                "p05": _finite(metric.value.p05),
+                "p95": _finite(metric.value.p95),
             }
             for metric in metrics
         },
     }
-    path.write_text(json.dumps(document, indent=2, allow_nan=True) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     return path
+
+
+def _finite(value: NDArray[np.float64]) -> float | None:
+    """JSON has no infinity: a measure with no value (a cost per return when nobody is returned) is null."""
+    number = float(value)
+    return number if np.isfinite(number) else None
 
 
 def _write_charts(trajectories: Trajectories, label: RunLabel, out: Path) -> list[Path]:

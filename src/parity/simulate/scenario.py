@@ -24,7 +24,9 @@ from parity.simulate.errors import ScenarioError
 BUNDLED_PACKAGE = "parity.simulate.bundled"
 
 Probability = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
+# Bounds far beyond any scheme (41,472 small-boat arrivals in 2025) that keep the engine's arithmetic finite.
+NonNegative = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Days = Annotated[int, Field(ge=1, le=365, description="A duration in whole calendar days.")]
 
 
@@ -78,7 +80,13 @@ class Arrivals(Strict):
     )
     fit_start: date | None = Field(default=None, description="First day of data the model is fitted on.")
     fit_end: date | None = Field(default=None, description="Last day of data the model is fitted on.")
-    level: float = Field(default=1.0, gt=0, description="Multiplies the fitted crossing level (model mode only).")
+    level: float = Field(
+        default=1.0,
+        gt=0,
+        le=1000,
+        allow_inf_nan=False,
+        description="Multiplies the fitted crossing level (model mode only).",
+    )
 
     @model_validator(mode="after")
     def _fit_period_for_model(self) -> Self:
@@ -97,10 +105,13 @@ class Operations(Strict):
 
     eligible_share: Probability = Field(description="Share of arrivals in scope (adults and accompanied minors).")
     selection_share: Probability = Field(description="Share of eligible arrivals selected for return.")
-    detention_places: int = Field(ge=0, description="Places held for the scheme; selected people beyond it go free.")
-    referrals_per_day: int = Field(ge=0, description="Readmission requests caseworkers can prepare per day.")
+    detention_places: Count = Field(description="Places held for the scheme; selected people beyond it go free.")
+    referrals_per_day: Count = Field(description="Readmission requests caseworkers can prepare per day.")
     weekly_level: int | None = Field(
-        default=None, gt=0, description="Most returns (and admissions) per week; absent: the scheme's weekly_level."
+        default=None,
+        gt=0,
+        le=10_000_000,
+        description="Most returns (and admissions) per week; absent: the scheme's weekly_level.",
     )
     france_refusal_rate: Probability
     reply_days: Days = Field(description="Usual days from request to France's reply.")
@@ -115,7 +126,7 @@ class Operations(Strict):
     abscond_rate: Probability = Field(description="Share of cleared people lost before their flight.")
     first_flight: date = Field(description="No removal flight before this day.")
     flight_weekdays: tuple[Weekday, ...] = Field(min_length=1)
-    flight_seats: int = Field(ge=0, description="Returnees per flight.")
+    flight_seats: Count = Field(description="Returnees per flight.")
     flight_cancellation_rate: Probability
     recross_rate: Probability = Field(description="Share of returned people who cross again.")
     recross_days: Days = Field(description="Days from return to the next crossing.")
@@ -133,7 +144,7 @@ class Admissions(Strict):
     """The admissions leg: expressions of interest, stage-2 verification, travel."""
 
     first_admission: date = Field(description="No admission before this day.")
-    applicant_pool: int = Field(ge=0, description="Families with a valid expression of interest at the start.")
+    applicant_pool: Count = Field(description="Families with a valid expression of interest at the start.")
     new_applicants_per_week: NonNegative = Field(description="Families added to the pool each week.")
     verifications_per_week: NonNegative = Field(description="Families taken through stage 2 each week.")
     verification_days: Days = Field(description="Days from stage 2 to being ready to travel.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -129,3 +130,61 @@ def test_demo_seeds_the_pilot_through_the_twin(tmp_path: Path, monkeypatch: pyte
     assert "Replayed 7 days of uk-fr-2025-pilot" in result.output
     crossed = home_office_daily().window(date(2025, 8, 6), date(2025, 8, 12)).people.sum()
     assert return_cases(url) == crossed  # one case per person in the Home Office series
+
+
+def pilot_with(tmp_path: Path, **changes: str) -> Path:
+    """The bundled pilot scenario as a file, with `key = value` lines replaced."""
+    text = resources.files("parity.simulate.bundled").joinpath("uk-fr-2025-pilot.toml").read_text(encoding="utf-8")
+    lines = [
+        f"{line.split('=')[0].strip()} = {changes[line.split('=')[0].strip()]}"
+        if "=" in line and line.split("=")[0].strip() in changes
+        else line
+        for line in text.splitlines()
+    ]
+    path = tmp_path / "changed.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("detention_places", "99999999999999999999", "detention_places"),
+        ("new_applicants_per_week", "inf", "new_applicants_per_week"),
+        ("flight", "nan", "flight"),
+    ],
+)
+def test_an_input_beyond_any_scheme_is_refused_naming_its_field(
+    tmp_path: Path, key: str, value: str, named: str
+) -> None:
+    result = runner.invoke(app, ["simulate", str(pilot_with(tmp_path, **{key: value})), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert named in result.output
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("option", [["--seed", "-1"], ["--replications", "100000000"]])
+def test_a_seed_or_a_number_of_replications_out_of_range_is_a_usage_error(tmp_path: Path, option: list[str]) -> None:
+    result = runner.invoke(app, ["simulate", "uk-fr-2025-pilot", "--out", str(tmp_path / "o"), *option])
+    assert result.exit_code == 2
+    assert option[0] in result.output
+
+
+def test_nobody_returned_leaves_a_valid_summary_and_no_assumption_of_an_earlier_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "weekly.assumptions.txt").write_text("Behavioural response ON\n", encoding="utf-8")
+    scenario = pilot_with(tmp_path, selection_share="0")
+    result = runner.invoke(app, ["simulate", str(scenario), "--out", str(out), "--replications", "5"])
+    assert result.exit_code == 0, result.output
+    measures = json.loads((out / "summary.json").read_text(encoding="utf-8"))["measures"]  # strict JSON: no Infinity
+    assert None in {value["mean"] for value in measures.values()}  # e.g. the cost per return, when none is made
+    assert not (out / "weekly.assumptions.txt").exists()
+
+
+def test_out_naming_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["simulate", "uk-fr-2025-pilot", "--out", str(taken), "--replications", "5"])
+    assert result.exit_code == 2
+    assert "is a file: name a folder" in " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
