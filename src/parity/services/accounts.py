@@ -8,7 +8,9 @@ secrets) are never logged, never stored in the command log, and shown once: sess
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -177,11 +179,11 @@ def sign_in(services: Services, username: str, password: str, totp_code: str | N
     now = services.clock.now()
     with services.uow() as uow:
         user = uow.accounts.user_named(username)
-        refusal = _sign_in_refusal(user, password, totp_code, now)
+        refusal = _sign_in_refusal(user, username, password, totp_code, now)
         if user is None or refusal is not None:
             refusal = refusal or AuthenticationFailed(WRONG_CREDENTIALS)
-            if user is not None and not isinstance(refusal, AccountLocked):
-                _count_failure(uow, user, now)
+            if not isinstance(refusal, AccountLocked):
+                _count_failure(uow, user, username, now)
             append(
                 uow,
                 services.audit,
@@ -206,20 +208,22 @@ def sign_in(services: Services, username: str, password: str, totp_code: str | N
     return SignedIn(principal, secret, credentials.csrf_token(secret), expires_at)
 
 
+def _locked(until: datetime) -> AccountLocked:
+    return AccountLocked(
+        Message("too many failed sign-ins: the account is locked until %(until)s", until=until.replace(microsecond=0)),
+        until,
+    )
+
+
 def _sign_in_refusal(
-    user: UserRecord | None, password: str, totp_code: str | None, now: datetime
+    user: UserRecord | None, username: str, password: str, totp_code: str | None, now: datetime
 ) -> DomainError | None:
     if user is None:
         credentials.verify_password(_unknown_user_hash(), password)  # same time as for a real user: no enumeration
-        return AuthenticationFailed(WRONG_CREDENTIALS)
+        until = _UNKNOWN_NAMES.locked_until(username, now)
+        return _locked(until) if until is not None else AuthenticationFailed(WRONG_CREDENTIALS)
     if user.locked(now) and user.locked_until is not None:
-        return AccountLocked(
-            Message(
-                "too many failed sign-ins: the account is locked until %(until)s",
-                until=user.locked_until.replace(microsecond=0),
-            ),
-            user.locked_until,
-        )
+        return _locked(user.locked_until)
     if not credentials.verify_password(user.password_hash, password):
         return AuthenticationFailed(WRONG_CREDENTIALS)
     if user.totp_secret is not None:
@@ -235,12 +239,44 @@ def _sign_in_refusal(
     return None
 
 
-def _count_failure(uow: UnitOfWork, user: UserRecord, now: datetime) -> None:
-    failures = user.failed_logins + 1
-    if failures >= MAX_FAILED_SIGN_INS:
-        uow.accounts.save_user(user.with_changes(failed_logins=0, locked_until=now + LOCKOUT))
-    else:
-        uow.accounts.save_user(user.with_changes(failed_logins=failures))
+def _after_failure(failed_logins: int, now: datetime) -> tuple[int, datetime | None]:
+    """The failures counted and the lock, after one more failed sign-in."""
+    failures = failed_logins + 1
+    return (0, now + LOCKOUT) if failures >= MAX_FAILED_SIGN_INS else (failures, None)
+
+
+def _count_failure(uow: UnitOfWork, user: UserRecord | None, username: str, now: datetime) -> None:
+    if user is None:
+        _UNKNOWN_NAMES.fail(username, now)
+        return
+    failures, locked_until = _after_failure(user.failed_logins, now)
+    uow.accounts.save_user(user.with_changes(failed_logins=failures, locked_until=locked_until or user.locked_until))
+
+
+class _UnknownNameFailures:
+    """Failed sign-ins under names no account has, counted and locked as an account's are: were they never locked,
+    the lockout would tell which usernames exist (OWASP WSTG-IDNT-04). Kept in this process, for the most recent
+    names only: nothing about them is worth storing."""
+
+    def __init__(self, most: int = 10_000) -> None:
+        self._most = most
+        self._names: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def locked_until(self, name: str, now: datetime) -> datetime | None:
+        with self._lock:
+            _, until = self._names.get(name, (0, None))
+        return until if until is not None and until > now else None
+
+    def fail(self, name: str, now: datetime) -> None:
+        with self._lock:
+            failed, _ = self._names.pop(name, (0, None))
+            self._names[name] = _after_failure(failed, now)
+            while len(self._names) > self._most:
+                self._names.popitem(last=False)
+
+
+_UNKNOWN_NAMES = _UnknownNameFailures()
 
 
 @cache

@@ -409,6 +409,23 @@ def test_five_failed_sign_ins_lock_the_account(
     assert not [e for e in audit_outcomes(services) if e[1] == "POST /api/v1/session"]  # each refusal once, not twice
 
 
+def test_a_name_no_account_has_is_locked_alike_so_the_lockout_tells_no_one_which_names_exist(
+    http: TestClient, clock: SettableClock
+) -> None:
+    ghost = f"ghost-{uuid.uuid4().hex[:8]}"
+    answers = [
+        http.post("/api/v1/session", json={"username": ghost, "password": "wrong password!"}).status_code
+        for _ in range(6)
+    ]
+    assert answers == [401] * 5 + [429]
+    locked = problem(
+        http.post("/api/v1/session", json={"username": ghost, "password": "x" * 12}), 429, "account_locked"
+    )
+    assert "locked until" in locked["detail"]
+    clock.current += timedelta(minutes=16)
+    problem(http.post("/api/v1/session", json={"username": ghost, "password": "x" * 12}), 401, "authentication_failed")
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
