@@ -50,6 +50,8 @@ TRANSPORT_COST = "transport_cost_gbp"
 CLOSED = frozenset({R.INELIGIBLE, R.REFUSED, R.RETURNED, R.RELEASED, R.ABSCONDED, R.DEADLINE_EXPIRED})
 IN_PROCESS = frozenset({R.ELIGIBLE, R.DETAINED, R.REQUEST_SENT, R.REPLY_OVERDUE, R.ACCEPTED, R.TRANSFER_SCHEDULED})
 OPEN = frozenset({R.DETECTED}) | IN_PROCESS
+# A readmission request the readmitting state has yet to answer, within its reply period or past it.
+AWAITING_ANSWER = frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE})
 
 # The readmitting state's answers to a request (the liaison's words) and the action each records on the case.
 READMISSION_ANSWERS = {"accept": "accept", "refuse": "refuse", "extend": "extend_reply"}
@@ -75,17 +77,17 @@ RETURN_TRANSITIONS: TransitionTable[ReturnStatus] = TransitionTable(
         ),
         Transition(
             "extend_reply",
-            frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}),
+            AWAITING_ANSWER,
             R.REQUEST_SENT,
             Taker.READMITTING_STATE,
             fields=frozenset({"reason"}),
         ),
         Transition("escalate_overdue_reply", frozenset({R.REQUEST_SENT}), R.REPLY_OVERDUE),
-        Transition("accept", frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}), R.ACCEPTED, Taker.READMITTING_STATE),
+        Transition("accept", AWAITING_ANSWER, R.ACCEPTED, Taker.READMITTING_STATE),
         # A refusal releases the person into the ordinary UK asylum route (brief §10 rule 10).
         Transition(
             "refuse",
-            frozenset({R.REQUEST_SENT, R.REPLY_OVERDUE}),
+            AWAITING_ANSWER,
             R.REFUSED,
             Taker.READMITTING_STATE,
             fields=frozenset({"reason"}),
