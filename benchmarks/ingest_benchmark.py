@@ -24,8 +24,6 @@ import platform
 import random
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -36,6 +34,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from fresh_process import run_once
 from parity.bootstrap import database
 from parity.data import small_boat_days
 from parity.domain.eligibility import screen_arrival
@@ -165,13 +164,7 @@ def one_run(kind: str, seed: int) -> None:
 def measure(kind: str, runs: int, seed: int) -> list[dict[str, float]]:
     results = []
     for run in range(runs):
-        output = subprocess.run(  # noqa: S603 (this same script, with arguments it built)
-            [sys.executable, __file__, "--one", kind, "--seed", str(seed)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        result = json.loads(output.strip().splitlines()[-1])
+        result = run_once(__file__, "--one", kind, "--seed", str(seed))
         results.append(result)
         print(f"  {kind:10} run {run + 1}/{runs}: {result['seconds']:.2f} s", flush=True)
     return results

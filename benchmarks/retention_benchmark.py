@@ -35,8 +35,6 @@ import platform
 import shutil
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -51,6 +49,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text
 
 import parity
+from fresh_process import run_once
 from parity.bootstrap import build_services, data_keyring, database
 from parity.config import Settings
 from parity.domain.decisions import CaseType
@@ -257,24 +256,17 @@ def main() -> None:
     )
     results = []
     for run in range(arguments.runs):
-        output = subprocess.run(  # noqa: S603 (this same script, with arguments it built)
-            [
-                sys.executable,
-                __file__,
-                "--register",
-                str(register),
-                "--one",
-                str(register),
-                "--backend",
-                arguments.backend,
-                "--batch",
-                str(arguments.batch),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        result = json.loads(output.strip().splitlines()[-1])
+        result = run_once(
+            __file__,
+            "--register",
+            str(register),
+            "--one",
+            str(register),
+            "--backend",
+            arguments.backend,
+            "--batch",
+            str(arguments.batch),
+        )
         results.append(result)
         print(f"  run {run + 1}/{arguments.runs}: {result['seconds']:.2f} s", flush=True)
     first = results[0]

@@ -81,11 +81,12 @@ def create_web_router(services: Services) -> APIRouter:
             now=services.clock.now(),
         )
 
-    def _listed(scheme_id: str, week: date) -> date:
-        """`week`, if it is one of the scheme's weeks the pages list: the page and its downloads agree."""
-        if week not in scheme_weeks(services, scheme_id):
+    def _listed(scheme_id: str, week: date) -> list[date]:
+        """The scheme's weeks the pages list, if `week` is one of them: the page and its downloads agree."""
+        weeks = scheme_weeks(services, scheme_id)
+        if week not in weeks:
             raise PageNotFound(f"{week} is not the first day of a week of scheme {scheme_id}")
-        return week
+        return weeks
 
     @router.get("/schemes/{scheme_id}/committee", name="committee_latest", dependencies=REPORTS)
     async def committee_latest(request: Request, scheme_id: str, week: date | None = None) -> Response:
@@ -97,19 +98,21 @@ def create_web_router(services: Services) -> APIRouter:
 
     @router.get("/schemes/{scheme_id}/committee/{week}.csv", name="committee_csv", dependencies=REPORTS)
     async def committee_csv(request: Request, scheme_id: str, week: date) -> Response:
-        tables = committee_tables(committee_report(services, scheme_id, _listed(scheme_id, week)), labels(request))
+        _listed(scheme_id, week)
+        tables = committee_tables(committee_report(services, scheme_id, week), labels(request))
         return _download(to_csv(tables).encode("utf-8-sig"), "text/csv; charset=utf-8", scheme_id, week, "csv")
 
     @router.get("/schemes/{scheme_id}/committee/{week}.ods", name="committee_ods", dependencies=REPORTS)
     async def committee_ods(request: Request, scheme_id: str, week: date) -> Response:
-        tables = committee_tables(committee_report(services, scheme_id, _listed(scheme_id, week)), labels(request))
+        _listed(scheme_id, week)
+        tables = committee_tables(committee_report(services, scheme_id, week), labels(request))
         return _download(to_ods(tables), ODS_MEDIA_TYPE, scheme_id, week, "ods")
 
     @router.get("/schemes/{scheme_id}/committee/{week}", name="committee", dependencies=REPORTS)
     async def committee(request: Request, scheme_id: str, week: date) -> Response:
         scheme = services.scheme(scheme_id)
-        weeks = scheme_weeks(services, scheme_id)
-        report = committee_report(services, scheme_id, _listed(scheme_id, week))
+        weeks = _listed(scheme_id, week)
+        report = committee_report(services, scheme_id, week)
         context: dict[str, Any] = {
             "previous_week": week - timedelta(weeks=1) if week > weeks[0] else None,
             "next_week": week + timedelta(weeks=1) if week < weeks[-1] else None,
