@@ -8,17 +8,11 @@ import pytest
 from tests.web_seed import SCHEME, seed_web_data
 
 from parity.domain.clocks import ClockRules
+from parity.domain.committee import CaseType, DeadlineTally, LegalBlockCount, RefusalCount
 from parity.domain.errors import InvalidCommand
 from parity.domain.returns import ReturnStatus
 from parity.scheme import Scheme
-from parity.services.committee import (
-    ADMISSION_REFUSAL,
-    CaseType,
-    DeadlineTally,
-    LegalBlockCount,
-    RefusalCount,
-    committee_report,
-)
+from parity.services.committee import ADMISSION_REFUSAL, committee_report
 from parity.services.context import Services, SettableClock
 
 WEEK_1, WEEK_2, WEEK_3 = date(2025, 9, 1), date(2025, 9, 8), date(2025, 9, 15)

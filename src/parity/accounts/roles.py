@@ -29,6 +29,7 @@ class Scope(StrEnum):
     SCHEMES_READ = "schemes:read"  # scheme files in force: public policy, no personal data
     LEDGER_READ = "ledger:read"  # weekly parity ledger: aggregates
     REPORTS_READ = "reports:read"  # case counts and other aggregates
+    COMMITTEE_SIGN_OFF = "committee:sign-off"  # record the Joint Committee's agreement to a week's figures
     DEADLINES_READ = "deadlines:read"  # the deadline board: case ids, statuses and clocks
     ARRIVALS_WRITE = "arrivals:write"  # record arrivals, import arrivals files
     RETURNS_READ = "returns:read"  # return cases in full (with personal-data:read)
@@ -64,7 +65,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.UK_SUPERVISOR: _CASEWORK
     | {Scope.RETURNS_APPROVE, Scope.ADMISSIONS_APPROVE, Scope.SELECTION_APPROVE, Scope.REPORTS_READ},
     Role.FR_LIAISON: _EVERYONE | {Scope.READMISSION_READ, Scope.READMISSION_ANSWER},
-    Role.COMMITTEE_MEMBER: _AGGREGATES,
+    Role.COMMITTEE_MEMBER: _AGGREGATES | {Scope.COMMITTEE_SIGN_OFF},
     Role.INSPECTOR: _AGGREGATES
     | {
         Scope.DEADLINES_READ,

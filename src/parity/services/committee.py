@@ -13,79 +13,43 @@ case histories in the same transaction. Deadlines, refusals and legal blocks are
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
+from typing import Any
 
 from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionCase, AdmissionStatus
 from parity.domain.admissions import OPEN as OPEN_ADMISSIONS
 from parity.domain.clocks import ClockRules, Deadline
-from parity.domain.errors import InvalidCommand
+from parity.domain.committee import (
+    CaseType,
+    CommitteeReport,
+    Correction,
+    DeadlineTally,
+    LegalBlockCount,
+    RefusalCount,
+    SignOff,
+    corrections,
+)
+from parity.domain.errors import IllegalTransition, InvalidCommand, TooEarly
 from parity.domain.ledger import week_start as ledger_week
 from parity.domain.lifecycle import Action
 from parity.domain.messages import Message
 from parity.domain.returns import OPEN as OPEN_RETURNS
 from parity.domain.returns import RETURN_TRANSITIONS, ReturnCase, ReturnStatus
 from parity.scheme.model import Scheme
-from parity.services.context import Services
+from parity.services.context import Services, StaleVersion, run_command
+from parity.services.ports import UnitOfWork
 from parity.services.reports import weekly_ledger
 
 # Cases screened out at intake never had a live deadline; reading them would only cost time.
 _NEVER_IN_PROCESS = frozenset({ReturnStatus.NEW, ReturnStatus.DETECTED, ReturnStatus.INELIGIBLE})
 
 
-class CaseType(StrEnum):
-    RETURN = "return"
-    ADMISSION = "admission"
-
-
-@dataclass(frozen=True)
-class DeadlineTally:
-    case_type: CaseType
-    deadline: str
-    binding: bool
-    met: int
-    missed: int
-
-
-@dataclass(frozen=True)
-class RefusalCount:
-    case_type: CaseType
-    reason: str
-    cases: int
-
-
 # Return refusals are counted by their reason, one of the scheme's. An admission refusal's reason is the decision
 # maker's own words (encrypted at rest, replaced under retention): the report counts them together, so it shows no
 # free text and a week's figures stay the same after retention.
 ADMISSION_REFUSAL = "decision_maker_reasons"
-
-
-@dataclass(frozen=True)
-class LegalBlockCount:
-    kind: str
-    new: int
-    in_force: int
-
-
-@dataclass(frozen=True)
-class CommitteeReport:
-    scheme_id: str
-    week_start: date
-    last_day: date
-    returned: int
-    admitted: int
-    clearances_issued: int
-    clearances_released: int
-    cumulative_returned: int
-    cumulative_admitted: int
-    balance: float
-    tolerance: int
-    weekly_level: int
-    deadlines: list[DeadlineTally]
-    refusals: list[RefusalCount]
-    legal_blocks: list[LegalBlockCount]
 
 
 @dataclass(frozen=True)
@@ -213,3 +177,92 @@ def _legal_blocks(week: _Week, returns: list[ReturnCase]) -> list[LegalBlockCoun
 
 def _in_week(week: _Week, actions: Iterable[Action]) -> Iterable[Action]:
     return (a for a in actions if week.holds(a.at))
+
+
+@dataclass(frozen=True)
+class CommitteeWeek:
+    """A week as the committee reads it: the figures it signed off (or, until then, as they stand now) and every
+    figure that has changed since."""
+
+    report: CommitteeReport
+    sign_off: SignOff | None
+    corrections: list[Correction]
+    signable_from: date  # a week is signed off once it is over: from the day after its last day
+
+
+def committee_week(services: Services, scheme_id: str, week_start: date) -> CommitteeWeek:
+    current = committee_report(services, scheme_id, week_start)
+    with services.uow() as uow:
+        sign_off = uow.sign_offs.get(scheme_id, week_start)
+    signable_from = current.last_day + timedelta(days=1)
+    if sign_off is None:
+        return CommitteeWeek(current, None, [], signable_from)
+    return CommitteeWeek(sign_off.report, sign_off, corrections(sign_off.report, current), signable_from)
+
+
+def signed_weeks(services: Services, scheme_id: str) -> set[date]:
+    with services.uow() as uow:
+        return uow.sign_offs.signed_weeks(scheme_id)
+
+
+@dataclass(frozen=True)
+class SignOffWeek:
+    command_id: str
+    actor: str  # the signer's user id
+    signer: str  # the signer's user name
+    scheme_id: str
+    week_start: date
+    seen: str  # the fingerprint of the figures the signer read (`CommitteeReport.fingerprint`)
+
+
+def sign_off_week(services: Services, command: SignOffWeek) -> Mapping[str, Any]:
+    """Record the committee's agreement to a week that is over, with its figures as they stand: they are kept as
+    signed, and later changes show as corrections. A week is signed off once; figures that changed since the signer
+    read them are refused, so nobody signs figures unseen."""
+    scheme = services.scheme(command.scheme_id)
+    report = committee_report(services, command.scheme_id, command.week_start)
+    signable_from = report.last_day + timedelta(days=1)
+    if ClockRules(scheme.timezone, scheme.calendars).local_date(services.clock.now()) < signable_from:
+        raise TooEarly(
+            Message(
+                "the week starting %(week)s is not over: it can be signed off from %(day)s",
+                week=report.week_start,
+                day=signable_from,
+            )
+        )
+    if report.fingerprint() != command.seen:
+        raise StaleVersion(
+            Message("the week's figures changed while you were reading them: read them again before signing off")
+        )
+
+    def handle(uow: UnitOfWork) -> Mapping[str, Any]:
+        signed = uow.sign_offs.get(command.scheme_id, command.week_start)
+        if signed is not None:
+            raise IllegalTransition(
+                Message(
+                    "the week starting %(week)s was already signed off, at %(at)s",
+                    week=signed.week_start,
+                    at=signed.signed_at,
+                )
+            )
+        now = services.clock.now()
+        uow.sign_offs.add(
+            SignOff(
+                scheme_id=scheme.id,
+                week_start=report.week_start,
+                signed_at=now,
+                signed_by=command.signer,
+                actor=command.actor,
+                scheme_version=scheme.version,
+                report=report,
+            )
+        )
+        return {
+            "scheme_id": scheme.id,
+            "week_start": report.week_start.isoformat(),
+            "signed_at": now.isoformat(),
+            "figures": command.seen,
+        }
+
+    request = {"scheme_id": scheme.id, "week_start": command.week_start.isoformat(), "seen": command.seen}
+    return run_command(services, command.command_id, "sign_off_committee_week", request, handle)

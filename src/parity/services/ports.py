@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from parity.accounts.records import SessionRecord, TokenRecord, UserRecord
 from parity.audit.chain import Checkpoint, Entry
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
+from parity.domain.committee import SignOff
 from parity.domain.decisions import CaseType, DecisionProposal, DecisionStatus
 from parity.domain.identity_links import IdentityFlag, LinkedRecord, RecordSource
 from parity.domain.ledger import Ledger
@@ -113,6 +114,12 @@ class SchemeRecords(Protocol):
 class SchemeNoticeRepository(Protocol):
     def for_scheme(self, scheme_id: str) -> list[SchemeNotice]: ...
     def add(self, notice: SchemeNotice) -> None: ...
+
+
+class CommitteeSignOffRepository(Protocol):
+    def get(self, scheme_id: str, week_start: date) -> SignOff | None: ...
+    def add(self, sign_off: SignOff) -> None: ...
+    def signed_weeks(self, scheme_id: str) -> set[date]: ...
 
 
 @dataclass(frozen=True)
@@ -328,6 +335,7 @@ class UnitOfWork(Protocol):
     schemes: SchemeRecords
     identity: IdentityRepository
     notices: SchemeNoticeRepository
+    sign_offs: CommitteeSignOffRepository
     proposals: SelectionProposalRepository
     accounts: AccountRepository
     decisions: DecisionProposalRepository

@@ -16,6 +16,7 @@ from parity.services.ports import (
     AuditLog,
     CaseListing,
     CommandLog,
+    CommitteeSignOffRepository,
     ConcurrencyConflict,
     DecisionProposalRepository,
     IdentityRepository,
@@ -37,6 +38,7 @@ from parity.store.repositories import (
     SqlAdmissionCaseRepository,
     SqlArrivalRepository,
     SqlCommandLog,
+    SqlCommitteeSignOffs,
     SqlLedgerRepository,
     SqlReturnCaseRepository,
     SqlSchemeNotices,
@@ -95,6 +97,7 @@ class SqlUnitOfWork:
     commands: CommandLog
     schemes: SchemeRecords
     notices: SchemeNoticeRepository
+    sign_offs: CommitteeSignOffRepository
     proposals: SelectionProposalRepository
     identity: IdentityRepository
     accounts: AccountRepository
@@ -117,6 +120,7 @@ class SqlUnitOfWork:
         self.commands = SqlCommandLog(self.connection, self.cipher)
         self.schemes = SqlSchemeRecords(self.connection)
         self.notices = SqlSchemeNotices(self.connection)
+        self.sign_offs = SqlCommitteeSignOffs(self.connection)
         self.proposals = SqlSelectionProposalRepository(self.connection, self.cipher)
         self.identity = SqlIdentityRepository(self.connection, self.cipher)
         self.accounts = SqlAccountRepository(self.connection, self.cipher)

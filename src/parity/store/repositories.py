@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, select, update
 
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
+from parity.domain.committee import CommitteeReport, SignOff
 from parity.domain.eligibility import Applicant
 from parity.domain.ledger import Ledger, WeekTotals
 from parity.domain.lifecycle import Action, SchemeRef
@@ -543,3 +544,42 @@ class SqlSchemeNotices:
                 scheme_version=notice.scheme_version,
             )
         )
+
+
+class SqlCommitteeSignOffs:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get(self, scheme_id: str, week_start: date) -> SignOff | None:
+        table = t.committee_sign_offs
+        query = select(table).where(table.c.scheme_id == scheme_id, table.c.week_start == week_start)
+        row = self.connection.execute(query).mappings().one_or_none()
+        if row is None:
+            return None
+        return SignOff(
+            scheme_id=row["scheme_id"],
+            week_start=row["week_start"],
+            signed_at=row["signed_at"],
+            signed_by=row["signed_by"],
+            actor=row["actor"],
+            scheme_version=row["scheme_version"],
+            report=CommitteeReport.from_record(row["report"]),
+        )
+
+    def add(self, sign_off: SignOff) -> None:
+        self.connection.execute(
+            insert(t.committee_sign_offs).values(
+                scheme_id=sign_off.scheme_id,
+                week_start=sign_off.week_start,
+                signed_at=sign_off.signed_at,
+                signed_by=sign_off.signed_by,
+                actor=sign_off.actor,
+                scheme_version=sign_off.scheme_version,
+                report=sign_off.report.to_record(),
+            )
+        )
+
+    def signed_weeks(self, scheme_id: str) -> set[date]:
+        table = t.committee_sign_offs
+        query = select(table.c.week_start).where(table.c.scheme_id == scheme_id)
+        return set(self.connection.execute(query).scalars())

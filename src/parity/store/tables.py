@@ -223,6 +223,20 @@ scheme_notices = Table(
     Column("scheme_version", String(64), nullable=False),
 )
 
+# The Joint Committee's sign-off of a week (rule 21): the week's report as it stood, written once, never changed.
+# One row per week: the primary key refuses a second sign-off of the same week, even from a concurrent request.
+committee_sign_offs = Table(
+    "committee_sign_offs",
+    metadata,
+    Column("scheme_id", String(64), primary_key=True),
+    Column("week_start", Date, primary_key=True),
+    Column("signed_at", UtcDateTime, nullable=False),
+    Column("signed_by", String(128), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("scheme_version", String(64), nullable=False),
+    Column("report", JSON, nullable=False),
+)
+
 
 # --- Admissions selection (issue 7): proposals of families to invite, approved by a person other than the proposer.
 # `explanation` is the optimiser's proposal (chosen families by factor, passed-over ones and why); `inputs` is the

@@ -20,6 +20,7 @@ from parity.api import API_PREFIX, create_app
 from parity.config import Settings
 from parity.services.context import Services
 from parity.web.admissions import create_admission_router
+from parity.web.committee import create_committee_router
 from parity.web.identity import create_identity_router
 from parity.web.intake import create_intake_router
 from parity.web.pages import error_page
@@ -38,6 +39,7 @@ def add_web_interface(app: FastAPI, services: Services) -> None:
     """Serve the pages and their static files from `app`, an app made by `parity.api.create_app`."""
     app.include_router(create_sign_in_router(services))
     app.include_router(create_web_router(services))
+    app.include_router(create_committee_router(services))
     app.include_router(create_return_case_router(services))
     app.include_router(create_readmission_router(services))
     app.include_router(create_intake_router(services))

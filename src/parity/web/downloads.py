@@ -16,7 +16,8 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
-from parity.services.committee import CommitteeReport
+from parity.domain.committee import SUMMARY_FIGURES
+from parity.services.committee import CommitteeWeek
 from parity.web.labels import Labels
 
 Cell = str | int | float
@@ -29,8 +30,11 @@ class ReportTable:
     rows: Sequence[tuple[Cell, ...]]
 
 
-def committee_tables(report: CommitteeReport, labels: Labels) -> list[ReportTable]:
+def committee_tables(week: CommitteeWeek, labels: Labels) -> list[ReportTable]:
+    """The week's report as the page shows it: the figures as signed off (or as they stand, if not yet signed off),
+    then every figure changed since sign-off."""
     _ = labels.gettext
+    report, sign_off = week.report, week.sign_off
     return [
         ReportTable(
             _("Summary"),
@@ -39,15 +43,9 @@ def committee_tables(report: CommitteeReport, labels: Labels) -> list[ReportTabl
                 (_("Scheme"), report.scheme_id),
                 (_("Week starting"), report.week_start.isoformat()),
                 (_("Last day"), report.last_day.isoformat()),
-                (_("People returned"), report.returned),
-                (_("People admitted"), report.admitted),
-                (_("Entry clearances issued"), report.clearances_issued),
-                (_("Entry clearances given back unused"), report.clearances_released),
-                (_("Returned since the start"), report.cumulative_returned),
-                (_("Admitted since the start"), report.cumulative_admitted),
-                (_("Balance at the end of the week"), report.balance),
-                (_("Tolerance"), report.tolerance),
-                (_("Weekly level"), report.weekly_level),
+                (_("Signed off at"), sign_off.signed_at.isoformat() if sign_off else _("Not signed off")),
+                (_("Signed off by"), sign_off.signed_by if sign_off else ""),
+                *((labels.summary_figure(name), getattr(report, name)) for name in SUMMARY_FIGURES),
             ],
         ),
         ReportTable(
@@ -73,6 +71,11 @@ def committee_tables(report: CommitteeReport, labels: Labels) -> list[ReportTabl
             _("Legal blocks"),
             (_("Kind"), _("New this week"), _("In force at the end of the week")),
             [(labels.legal_block(b.kind), b.new, b.in_force) for b in report.legal_blocks],
+        ),
+        ReportTable(
+            _("Changes since sign-off"),
+            (_("Figure"), _("Signed off"), _("Now")),
+            [(labels.committee_figure(c.figure), c.signed, c.now) for c in week.corrections],
         ),
     ]
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from parity.domain.committee import Figure
+
 Gettext = Callable[[str], str]
 
 
@@ -85,6 +87,49 @@ class Labels:
             "injunction": _("Injunction"),
             "nrm": _("Modern slavery referral (NRM)"),
         }.get(code, code)
+
+    def summary_figure(self, code: str) -> str:
+        """A headline figure of the committee report (`parity.domain.committee.SUMMARY_FIGURES`)."""
+        _ = self.gettext
+        return {
+            "returned": _("People returned"),
+            "admitted": _("People admitted"),
+            "clearances_issued": _("Entry clearances issued"),
+            "clearances_released": _("Entry clearances given back unused"),
+            "cumulative_returned": _("Returned since the start"),
+            "cumulative_admitted": _("Admitted since the start"),
+            "balance": _("Balance at the end of the week"),
+            "tolerance": _("Tolerance"),
+            "weekly_level": _("Weekly level"),
+        }.get(code, code)
+
+    def committee_figure(self, figure: Figure) -> str:
+        """Where a figure stands in the committee report, in words: its row, then its column."""
+        _ = self.gettext
+        if figure.section == "summary":
+            return self.summary_figure(figure.column)
+        columns = {
+            "met": _("Met"),
+            "missed": _("Missed"),
+            "cases": _("Cases"),
+            "new": _("New this week"),
+            "in_force": _("In force at the end of the week"),
+        }
+        if figure.section == "deadlines":
+            case_type, deadline, _binding = figure.row  # a deadline's name says whether it binds or is a target
+            row = _("%(deadline)s (%(case_type)s)") % {
+                "deadline": self.deadline(deadline),
+                "case_type": self.case_type(case_type),
+            }
+        elif figure.section == "refusals":
+            case_type, reason = figure.row
+            row = _("Refusals, %(reason)s (%(case_type)s)") % {
+                "reason": self.refusal_reason(reason),
+                "case_type": self.case_type(case_type),
+            }
+        else:
+            row = self.legal_block(figure.row[0])
+        return _("%(row)s: %(column)s") % {"row": row, "column": columns.get(figure.column, figure.column)}
 
     def action(self, code: str) -> str:
         """An action as the case's timeline records it."""

@@ -1,33 +1,29 @@
-"""The read-only pages: dashboard, deadlines work queue, Joint Committee report. Each handler reads through a
-service and renders a template; nothing else. Each page declares its scope with `require` (parity.api.security)."""
+"""The read-only pages: dashboard and deadlines work queue (the committee's report is in `web.committee`). Each
+handler reads through a service and renders a template; nothing else. Each page declares its scope with `require`
+(parity.api.security)."""
 
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from parity.accounts.roles import Scope
 from parity.api.security import SESSION_COOKIE, require
-from parity.services.committee import committee_report
 from parity.services.context import Services
-from parity.services.reports import deadline_board, scheme_weeks
+from parity.services.reports import deadline_board
 from parity.web.dashboard import build_dashboard
-from parity.web.downloads import committee_tables, to_csv, to_ods
 from parity.web.i18n import translations
 from parity.web.labels import Labels
 from parity.web.pages import PageNotFound, PageRoute, formats, language, render
 
 QUEUE_PAGE_SIZE = 50
-ODS_MEDIA_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 LEDGER = [Depends(require(Scope.LEDGER_READ))]
 DEADLINES = [Depends(require(Scope.DEADLINES_READ))]
-REPORTS = [Depends(require(Scope.REPORTS_READ))]
 
 
 def create_web_router(services: Services) -> APIRouter:
@@ -81,59 +77,4 @@ def create_web_router(services: Services) -> APIRouter:
             now=services.clock.now(),
         )
 
-    def _listed(scheme_id: str, week: date) -> list[date]:
-        """The scheme's weeks the pages list, if `week` is one of them: the page and its downloads agree."""
-        weeks = scheme_weeks(services, scheme_id)
-        if week not in weeks:
-            raise PageNotFound(f"{week} is not the first day of a week of scheme {scheme_id}")
-        return weeks
-
-    @router.get("/schemes/{scheme_id}/committee", name="committee_latest", dependencies=REPORTS)
-    async def committee_latest(request: Request, scheme_id: str, week: date | None = None) -> Response:
-        """The week chosen in the form; by default the week just ended, which the committee meets on."""
-        weeks = scheme_weeks(services, scheme_id)
-        chosen = week or (weeks[-2] if len(weeks) > 1 else weeks[0])
-        query = f"?lang={request.query_params['lang']}" if "lang" in request.query_params else ""
-        return RedirectResponse(_week_path(request, scheme_id, chosen) + query, status_code=303)
-
-    @router.get("/schemes/{scheme_id}/committee/{week}.csv", name="committee_csv", dependencies=REPORTS)
-    async def committee_csv(request: Request, scheme_id: str, week: date) -> Response:
-        _listed(scheme_id, week)
-        tables = committee_tables(committee_report(services, scheme_id, week), labels(request))
-        return _download(to_csv(tables).encode("utf-8-sig"), "text/csv; charset=utf-8", scheme_id, week, "csv")
-
-    @router.get("/schemes/{scheme_id}/committee/{week}.ods", name="committee_ods", dependencies=REPORTS)
-    async def committee_ods(request: Request, scheme_id: str, week: date) -> Response:
-        _listed(scheme_id, week)
-        tables = committee_tables(committee_report(services, scheme_id, week), labels(request))
-        return _download(to_ods(tables), ODS_MEDIA_TYPE, scheme_id, week, "ods")
-
-    @router.get("/schemes/{scheme_id}/committee/{week}", name="committee", dependencies=REPORTS)
-    async def committee(request: Request, scheme_id: str, week: date) -> Response:
-        scheme = services.scheme(scheme_id)
-        weeks = _listed(scheme_id, week)
-        report = committee_report(services, scheme_id, week)
-        context: dict[str, Any] = {
-            "previous_week": week - timedelta(weeks=1) if week > weeks[0] else None,
-            "next_week": week + timedelta(weeks=1) if week < weeks[-1] else None,
-        }
-        return render(
-            request,
-            "committee.html",
-            zone=scheme.timezone,
-            scheme=scheme,
-            report=report,
-            weeks=weeks,
-            **context,
-        )
-
     return router
-
-
-def _week_path(request: Request, scheme_id: str, week: date) -> str:
-    return request.url_for("committee", scheme_id=scheme_id, week=week.isoformat()).path
-
-
-def _download(body: bytes, media_type: str, scheme_id: str, week: date, extension: str) -> Response:
-    filename = f"parity-{scheme_id}-committee-{week.isoformat()}.{extension}"
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
