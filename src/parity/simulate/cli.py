@@ -22,7 +22,7 @@ from parity.scheme import load_scheme
 from parity.simulate.backtest import FITTED, BacktestResult, run_backtest
 from parity.simulate.engine import ProgressCallback, simulate
 from parity.simulate.errors import ScenarioError
-from parity.simulate.inputs import resolve
+from parity.simulate.inputs import resolve, return_capacity
 from parity.simulate.outputs import RunLabel, print_summary, write_outputs
 from parity.simulate.scenario import load_scenario
 from parity.simulate.summary import summary_metrics
@@ -75,7 +75,7 @@ def simulate_command(
     with progress_bar(console, f"Simulating {loaded.id}") as advance:
         trajectories = simulate(inputs, replications, seed, advance)
     metrics = summary_metrics(trajectories, inputs.tolerance, inputs.admissions_per_return)
-    label = RunLabel.of(trajectories, seed)
+    label = RunLabel.of(trajectories, seed, return_capacity(inputs))
     print_summary(console, metrics, label)
     for path in write_outputs(trajectories, metrics, label, out):
         console.print(f"wrote {path}")

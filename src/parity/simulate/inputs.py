@@ -15,6 +15,8 @@ from parity.simulate.arrivals import IntArray, fit_arrival_model, home_office_da
 from parity.simulate.scenario import Behaviour, Costs, Period, Scenario, scheme_of
 
 ArrivalSampler = Callable[[int, np.random.Generator], IntArray]
+WEEKLY_LEVEL = "weekly level"
+FLIGHT_SEATS = "flight seats"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,44 @@ class EngineInputs:
             return np.broadcast_to(self.replayed_arrivals, (replications, self.days))
         assert self.sample_arrivals is not None  # noqa: S101 (one of the two is always set by resolve())
         return self.sample_arrivals(replications, rng)
+
+
+@dataclass(frozen=True)
+class ReturnCapacity:
+    """The most people the engine returns in one week once flights run: each flight takes up to its seats and up to
+    what is left of the weekly level (`_Engine.fly`), so a week returns at most the lower of the level and the seats
+    of its flights. Weeks before the first flight, a short last week and cancelled flights have fewer seats."""
+
+    weekly_level: int
+    flights_per_week: int
+    flight_seats: int
+    flight_cancellation_rate: float
+
+    @property
+    def seats_per_week(self) -> int:
+        return self.flights_per_week * self.flight_seats
+
+    @property
+    def per_week(self) -> int:
+        return min(self.weekly_level, self.seats_per_week)
+
+    @property
+    def binding(self) -> str:
+        """The limit that sets `per_week`; where both are equal, the weekly level, the scheme's own rule."""
+        return FLIGHT_SEATS if self.seats_per_week < self.weekly_level else WEEKLY_LEVEL
+
+
+def return_capacity(inputs: EngineInputs) -> ReturnCapacity:
+    """The weekly return capacity the engine applies, from the same inputs it runs on."""
+    # The engine's weeks are 7 days from the period start, so a full week from the first flight on has every
+    # flight weekday once; the most flight days in any of its weeks is what the weekly cap uses at its highest.
+    flights_per_week = max(int(inputs.flight_day[start : start + 7].sum()) for start in range(0, inputs.days, 7))
+    return ReturnCapacity(
+        weekly_level=inputs.weekly_level,
+        flights_per_week=flights_per_week,
+        flight_seats=inputs.flight_seats,
+        flight_cancellation_rate=inputs.flight_cancellation_rate,
+    )
 
 
 def resolve(scenario: Scenario, period: Period | None = None) -> EngineInputs:

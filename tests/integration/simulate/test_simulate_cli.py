@@ -53,7 +53,14 @@ def test_simulate_scenario_writes_the_weekly_table_charts_and_summary(tmp_path: 
     assert float(last["cumulative_returns"]) > 0
     assert (out / "simulation.png").read_bytes().startswith(b"\x89PNG")
     assert "<svg" in (out / "simulation.svg").read_text(encoding="utf-8")
-    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["replications"] == 20
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["replications"] == 20
+    assert summary["settings"]["weekly_level"] == 50
+    assert (summary["settings"]["weekly_return_capacity"], summary["settings"]["binding_constraint"]) == (
+        18,
+        "flight seats",
+    )
+    assert "Weekly level 50; return capacity 18 a week, set by the flight seats" in " ".join(result.output.split())
 
 
 def test_simulate_scenario_is_short_for_simulate_run(tmp_path: Path) -> None:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
 import typer
+from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
+from parity.simulate import EngineInputs, load_scenario, resolve, simulate, summary_metrics
 from parity.simulate.backtest import FITTED, run_backtest
 from parity.simulate.cli import backtest_command, simulate_command
+from parity.simulate.inputs import return_capacity
+from parity.simulate.outputs import CHART_FILES, RUN_FILES, RunLabel, summary_table, write_outputs
+from parity.simulate.scenario import Behaviour
 
 runner = CliRunner()
 
@@ -63,3 +72,92 @@ def test_backtest_compares_every_reported_row_and_says_what_was_fitted() -> None
     output = runner.invoke(app_of(backtest_command), ["--replications", "20"]).output
     assert "Mean absolute error" in output
     assert "operations.first_flight" in output
+
+
+@pytest.fixture(scope="module")
+def pilot_inputs() -> EngineInputs:
+    scenario = load_scenario("uk-fr-2025-pilot")
+    return resolve(scenario, scenario.period.with_weeks(10))
+
+
+def write_run(inputs: EngineInputs, seed: int, out: Path) -> list[Path]:
+    trajectories = simulate(inputs, replications=5, seed=seed)
+    metrics = summary_metrics(trajectories, inputs.tolerance, inputs.admissions_per_return)
+    return write_outputs(trajectories, metrics, RunLabel.of(trajectories, seed, return_capacity(inputs)), out)
+
+
+FILES_WITHOUT_ASSUMPTIONS = ("weekly.csv", "weekly_detail.csv", "summary.json", "simulation.png", "simulation.svg")
+
+
+def folder_contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def with_assumption(inputs: EngineInputs) -> EngineInputs:
+    return replace(inputs, behaviour=Behaviour(enabled=True, elasticity=2.0))
+
+
+def test_a_run_whose_charts_fail_leaves_the_folder_as_the_earlier_run_left_it(
+    tmp_path: Path, pilot_inputs: EngineInputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_run(with_assumption(pilot_inputs), seed=1, out=out)
+    earlier = folder_contents(out)
+    assert set(earlier) == set(RUN_FILES)  # the assumption side files included
+    save = Figure.savefig
+
+    def save_png_then_fail(figure: Figure, path: Path, **options: Any) -> None:
+        if path.suffix == ".svg":
+            raise OSError("No space left on device")
+        save(figure, path, **options)
+
+    monkeypatch.setattr(Figure, "savefig", save_png_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        write_run(pilot_inputs, seed=2, out=out)  # another seed and no assumption: every file would differ
+    assert folder_contents(out) == earlier
+    assert list(tmp_path.iterdir()) == [out]  # no staging folder left beside it
+
+
+def test_a_run_replaces_an_earlier_runs_files_and_keeps_the_folders_others(
+    tmp_path: Path, pilot_inputs: EngineInputs
+) -> None:
+    out = tmp_path / "out"
+    write_run(with_assumption(pilot_inputs), seed=1, out=out)
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    earlier = folder_contents(out)
+    written = write_run(pilot_inputs, seed=2, out=out)
+    now = folder_contents(out)
+    assert set(written) == {out / name for name in FILES_WITHOUT_ASSUMPTIONS}
+    assert set(now) == {path.name for path in written} | {"notes.txt"}  # the earlier run's assumptions are gone
+    assert now["notes.txt"] == b"mine\n"
+    assert all(now[path.name] != earlier[path.name] for path in written if path.suffix in {".csv", ".json"})
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_every_output_names_the_weekly_level_and_the_capacity_that_binds(
+    tmp_path: Path, pilot_inputs: EngineInputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    titles: list[str] = []
+    save = Figure.savefig
+
+    def save_and_note_the_title(figure: Figure, path: Path, **options: Any) -> None:
+        titles.append(figure.get_suptitle())
+        save(figure, path, **options)
+
+    monkeypatch.setattr(Figure, "savefig", save_and_note_the_title)
+    write_run(pilot_inputs, seed=1, out=tmp_path)
+    settings = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))["settings"]
+    assert settings == {
+        "weekly_level": 50,
+        "flights_per_week": 2,
+        "flight_seats": 9,
+        "flight_cancellation_rate": 0.2,
+        "weekly_return_capacity": 18,
+        "binding_constraint": "flight seats",
+    }
+    line = "Weekly level 50; return capacity 18 a week, set by the flight seats (2 flights x 9 seats = 18; 20% of"
+    assert len(titles) == len(CHART_FILES)
+    assert all(line in title for title in titles)
+    trajectories = simulate(pilot_inputs, replications=5, seed=1)
+    label = RunLabel.of(trajectories, 1, return_capacity(pilot_inputs))
+    assert line in str(summary_table([], label).caption)
