@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from parity.domain.admissions import AdmissionCase
 from parity.domain.decisions import CaseType
 from parity.domain.eligibility import Applicant
 from parity.domain.lifecycle import Action, SchemeRef
-from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, Sex
+from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
 from parity.domain.returns import ReturnCase
 from parity.scheme import Scheme
 from parity.scheme.model import ReturnGround
@@ -82,10 +83,27 @@ def return_case(scheme: Scheme, arrived_at: datetime, *kinds: str, nationality: 
 
 
 def family(*births: date, nationality: str = "AFG") -> tuple[Applicant, ...]:
+    """Members m0, m1, ... each with the passport they gave at stage 1 (PA0000000, PA0000001, ...)."""
     return tuple(
-        Applicant(f"m{index}", identity(nationality, born), is_main_applicant=index == 0)
+        Applicant(
+            f"m{index}",
+            replace(identity(nationality, born), documents=(IdentityDocument("passport", f"PA{index:07d}"),)),
+            is_main_applicant=index == 0,
+        )
         for index, born in enumerate(births)
     )
+
+
+def documents_shown(members: tuple[Applicant, ...]) -> list[dict[str, str]]:
+    """What each member shows at the visa centre when it is the document they gave at stage 1 (rule 18)."""
+    return [
+        {
+            "member_id": m.id,
+            "document_type": m.identity.documents[0].kind,
+            "document_number": m.identity.documents[0].number,
+        }
+        for m in members
+    ]
 
 
 def admission_case(scheme: Scheme, submitted_at: datetime, members: tuple[Applicant, ...]) -> AdmissionCase:

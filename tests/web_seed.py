@@ -107,6 +107,11 @@ def submit_family(services: Services, ref: str, adults: int) -> tuple[str, list[
     return result["case_id"], list(result["member_ids"])
 
 
+def documents_of(ref: str, member_ids: list[str]) -> list[dict[str, str]]:
+    """What each member of a family from `submit_family` shows at the visa centre: their stage-1 passport."""
+    return [{"member_id": m, "document_number": f"P{ref}{i}"} for i, m in enumerate(member_ids)]
+
+
 def return_second_boat(services: Services, clock: SettableClock, seeded: Seeded) -> None:
     """Take the second boat's three people to "returned" after the data set's end, releasing places for
     admissions (rule 21); the clock is left an hour after the returns."""
@@ -176,7 +181,7 @@ def seed_web_data(services: Services, clock: SettableClock) -> Seeded:
     act.on_admission(admitted, "find_eligible")
     act.invite_by_selection()
     for step, payload in [
-        ("enrol_biometrics", {"documents_match": True}),
+        ("enrol_biometrics", {"documents_presented": documents_of("FAM-1", members)}),
         ("clear_security", {}),
         ("issue_entry_clearance", {}),
     ]:

@@ -64,7 +64,8 @@ def expect_status(page: Page, text: str) -> None:
 def test_a_family_is_taken_to_entry_clearance_issued_by_two_officers(
     browser: Browser, admission_app: LiveApp, lang: str
 ) -> None:
-    case_id, _members = submit_family(admission_app.services, f"FAM-BROWSER-{lang.upper()}", adults=2)
+    family_ref = f"FAM-BROWSER-{lang.upper()}"
+    case_id, members = submit_family(admission_app.services, family_ref, adults=2)
     case_url = f"{admission_app.url}/admission-cases/{case_id}?lang={lang}"
     selection_url = f"{admission_app.url}/schemes/{SCHEME}/selection?lang={lang}"
     contexts = {
@@ -93,7 +94,7 @@ def test_a_family_is_taken_to_entry_clearance_issued_by_two_officers(
     assert_accessible(caseworker)
 
     supervisor.goto(selection_url)
-    expect(supervisor.locator("#approve")).to_contain_text(f"FAM-BROWSER-{lang.upper()}")
+    expect(supervisor.locator("#approve")).to_contain_text(family_ref)
     assert_accessible(supervisor)
     screenshot(supervisor, f"selection-{lang}")
     supervisor.locator("#approve button").click()
@@ -102,7 +103,8 @@ def test_a_family_is_taken_to_entry_clearance_issued_by_two_officers(
 
     caseworker.goto(case_url)
     expect_status(caseworker, words["invited"])
-    caseworker.locator('[id="enrol_biometrics.documents_match"]').check()
+    for index, member_id in enumerate(members):  # each shows the passport given at stage 1 (rule 18)
+        caseworker.locator(f'[id="enrol_biometrics.documents_presented.{member_id}"]').fill(f"P{family_ref}{index}")
     take(caseworker, "enrol_biometrics")
     take(caseworker, "clear_security")
     take(caseworker, "issue_entry_clearance")

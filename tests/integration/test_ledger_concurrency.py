@@ -41,7 +41,9 @@ def security_cleared_family(services: Services, number: int) -> str:
     )
     case_id = str(submitted["case_id"])
     member_id = submitted["member_ids"][0]
-    payloads = {"enrol_biometrics": {"documents_match": True}}
+    payloads = {
+        "enrol_biometrics": {"documents_presented": [{"member_id": member_id, "document_number": f"ER{number:06d}"}]}
+    }
     act_on_admission_case(
         services,
         CaseCommand(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.builders import action, admission_case, family, utc
+from tests.builders import action, admission_case, documents_shown, family, utc
 
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.errors import DeadlinePassed, InvalidCommand, LedgerLimitReached, NotEligible
@@ -29,7 +29,7 @@ def security_cleared(scheme: Scheme, case: AdmissionCase) -> None:
     steps = [
         ("find_eligible", {}),
         ("invite", {}),
-        ("enrol_biometrics", {"documents_match": True}),
+        ("enrol_biometrics", {"documents_presented": documents_shown(case.members)}),
         ("clear_security", {}),
     ]
     for kind, payload in steps:
@@ -81,12 +81,60 @@ def test_rule_16_prior_irregular_entry_bars_even_after_invitation(uk_fr: Scheme)
         case.record(action(uk_fr, "issue_entry_clearance", utc(2025, 9, 7)), uk_fr)
 
 
-def test_rule_18_documents_must_match_stage_one(uk_fr: Scheme) -> None:
-    case = confirmed(uk_fr)
-    case.record(action(uk_fr, "find_eligible", utc(2025, 9, 2)), uk_fr)
-    case.record(action(uk_fr, "invite", utc(2025, 9, 3)), uk_fr)
-    with pytest.raises(NotEligible, match="rule 18"):
-        case.record(action(uk_fr, "enrol_biometrics", utc(2025, 9, 4), documents_match=False), uk_fr)
+def invited(scheme: Scheme) -> AdmissionCase:
+    case = confirmed(scheme)
+    case.record(action(scheme, "find_eligible", utc(2025, 9, 2)), scheme)
+    case.record(action(scheme, "invite", utc(2025, 9, 3)), scheme)
+    return case
+
+
+def enrol(scheme: Scheme, case: AdmissionCase, shown: object) -> None:
+    case.record(action(scheme, "enrol_biometrics", utc(2025, 9, 4), documents_presented=shown), scheme)
+
+
+def test_rule_18_the_documents_shown_at_the_visa_centre_are_compared_with_stage_one(uk_fr: Scheme) -> None:
+    case = invited(uk_fr)
+    shown = documents_shown(case.members)
+    shown[1] = {**shown[1], "document_number": "pa 000-0001"}  # PA0000001, typed differently
+    enrol(uk_fr, case, shown)
+    assert case.status is AdmissionStatus.BIOMETRICS_ENROLLED
+
+
+def test_rule_18_another_document_is_refused_naming_the_member_not_the_number(uk_fr: Scheme) -> None:
+    case = invited(uk_fr)
+    shown = documents_shown(case.members)
+    shown[2] = {**shown[2], "document_number": "PA0000009"}
+    with pytest.raises(NotEligible, match="shown at the visa centre by m2 is not the one given at stage 1") as refused:
+        enrol(uk_fr, case, shown)
+    assert "PA" not in str(refused.value)
+    assert case.status is AdmissionStatus.INVITED
+
+
+def test_rule_18_every_member_shows_a_document(uk_fr: Scheme) -> None:
+    case = invited(uk_fr)
+    with pytest.raises(InvalidCommand, match="none for m1"):
+        enrol(uk_fr, case, [documents_shown(case.members)[i] for i in (0, 2)])
+    with pytest.raises(InvalidCommand, match="'m7' is not part of family application"):
+        enrol(uk_fr, case, [*documents_shown(case.members), {**documents_shown(case.members)[0], "member_id": "m7"}])
+    with pytest.raises(InvalidCommand, match="m0 is listed twice"):
+        enrol(uk_fr, case, [*documents_shown(case.members), documents_shown(case.members)[0]])
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        None,
+        True,
+        [],
+        ["PA0000000"],
+        [{"member_id": "m0", "document_type": "passport"}],
+        [{"member_id": "m0", "document_type": "passport", "document_number": 7}],
+    ],
+)
+def test_rule_18_a_malformed_record_of_documents_is_refused_with_its_field(uk_fr: Scheme, shown: object) -> None:
+    case = invited(uk_fr)
+    with pytest.raises(InvalidCommand, match="documents_presented"):
+        enrol(uk_fr, case, shown)
 
 
 def test_rules_19_and_20_clearance_valid_3_months_and_one_refusal_voids_the_family(uk_fr: Scheme) -> None:

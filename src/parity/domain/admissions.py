@@ -6,10 +6,11 @@ A family applies together under one reference and is decided together: one refus
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.eligibility import Applicant, admission_bars
@@ -63,7 +64,7 @@ ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
         Transition("find_eligible", frozenset({A.SUBMITTED, A.LOCATION_CONFIRMED}), A.ELIGIBLE),
         Transition("invite", frozenset({A.ELIGIBLE}), A.INVITED, Taker.SELECTION, fields=frozenset({"proposal_id"})),
         Transition(
-            "enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED, fields=frozenset({"documents_match"})
+            "enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED, fields=frozenset({"documents_presented"})
         ),
         Transition("clear_security", frozenset({A.BIOMETRICS_ENROLLED}), A.SECURITY_CLEARED),
         Transition("issue_entry_clearance", frozenset({A.SECURITY_CLEARED}), A.CLEARANCE_ISSUED, Taker.TWO_OFFICERS),
@@ -236,8 +237,48 @@ def _check_no_bars(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
 
 
 def _check_biometrics(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)
-    if action.payload.get("documents_match") is not True:
-        raise NotEligible(Message("documents presented at the visa centre must match those of stage 1 (rule 18)"))
+    """Rule 18: at the visa centre every member shows the identity document they gave at stage 1. The officer records
+    what was shown; the comparison is made here, so a mismatch cannot be waved through by a tick."""
+    shown = _documents_shown(action.payload)
+    members = case.current_members()
+    for member_id in shown.keys() - {m.id for m in members}:
+        case.member(member_id)  # refuses, naming the member who is not in the family
+    missing = [m.id for m in members if m.id not in shown]
+    if missing:
+        raise InvalidCommand(
+            Message(
+                "documents_presented: record the document each member showed; none for %(members)s",
+                members=", ".join(missing),
+            )
+        )
+    different = [m.id for m in members if not any(d.has_number(shown[m.id]) for d in m.identity.documents)]
+    if different:
+        # The numbers are personal data: the refusal names the members, never the numbers.
+        raise NotEligible(
+            Message(
+                "the document shown at the visa centre by %(members)s is not the one given at stage 1 (rule 18)",
+                members=", ".join(different),
+            )
+        )
+
+
+def _documents_shown(payload: Mapping[str, Any]) -> dict[str, str]:
+    """`documents_presented`: one entry per member, `{"member_id": ..., "document_number": ...}`."""
+    entries = payload.get("documents_presented")
+    if not isinstance(entries, list) or not entries:
+        raise InvalidCommand(Message("documents_presented: a list with one document for each member is required"))
+    shown: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        fields = entry if isinstance(entry, dict) else {}
+        member_id, number = fields.get("member_id"), fields.get("document_number")
+        if not (isinstance(member_id, str) and member_id.strip() and isinstance(number, str) and number.strip()):
+            raise InvalidCommand(
+                Message("documents_presented[%(index)s]: member_id and document_number are required text", index=index)
+            )
+        if member_id in shown:
+            raise InvalidCommand(Message("documents_presented: member %(member)s is listed twice", member=member_id))
+        shown[member_id] = number
+    return shown
 
 
 def _check_refusal(case: AdmissionCase, action: Action, scheme: Scheme) -> None:  # noqa: ARG001 (guard signature)

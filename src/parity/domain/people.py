@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -31,6 +32,15 @@ class IdentityDocument:
     number: str
     issuing_country: str | None = None
     expired: bool = False
+
+    def has_number(self, number: str) -> bool:
+        """Whether a document shown later is this one: its number, however spaced or punctuated when typed
+        (`AB 12-34` is `ab1234`). The kind is not compared: it is a label typed by the applicant at stage 1."""
+        return _bare(number) == _bare(self.number)
+
+
+def _bare(number: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", number.upper())
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,8 @@ RETURN_FREE_TEXT: Mapping[str, frozenset[str]] = {
 ADMISSION_FREE_TEXT: Mapping[str, frozenset[str]] = {
     "refuse": frozenset({"reason"}),  # the decision maker's own words: no list of admission refusal reasons exists
     "withdraw": frozenset({"reason"}),  # the family's reason for withdrawing, as recorded
+    # The documents each member showed at the visa centre (rule 18): their numbers identify people.
+    "enrol_biometrics": frozenset({"documents_presented"}),
     "record_exclusion": frozenset({"evidence"}),  # the evidence of the exclusion; the exclusion itself is coded
     "record_priority_factor": frozenset({"evidence"}),  # the evidence of the factor; the factor itself is coded
     "decide_identity_match": frozenset({"reason"}),  # why the officer judged two records the same person, or not

@@ -38,7 +38,7 @@ OFFERED: dict[str, tuple[ActionField, ...]] = {
     "confirm_location": (ActionField("country"), ActionField("confirmed_member_ids", "members")),
     "lapse_location": (),
     "find_eligible": (),
-    "enrol_biometrics": (ActionField("documents_match", "confirm"),),
+    "enrol_biometrics": (ActionField("documents_presented", "documents"),),
     "clear_security": (),
     "issue_entry_clearance": (),
     "refuse": (ActionField("member_id", "member"), ActionField("reason")),

@@ -40,7 +40,8 @@ class ActionField:
 
     name: str
     # "text"; "date" (YYYY-MM-DD); "datetime" (local time in the scheme's zone); "member" (one family member);
-    # "members" (any of them, as a list); "confirm" (a box to tick, sent as true); "choice" (one of `choices`)
+    # "members" (any of them, as a list); "documents" (the number of the document each member showed, one field a
+    # member, named `{action}.{field}.{member id}`); "choice" (one of `choices`)
     kind: str = "text"
     choices: tuple[str, ...] = ()
 
@@ -61,12 +62,11 @@ def action_payload(
         if action_field.kind == "members":
             payload[action_field.name] = [str(value) for value in form.getlist(name)]
             continue
+        if action_field.kind == "documents":
+            payload[action_field.name] = _documents_shown(name, form, errors, _)
+            continue
         raw = str(form.get(name, "")).strip()
-        if action_field.kind == "confirm":
-            if raw != "true":
-                errors.add(name, _("Confirm this to go on"))
-            payload[action_field.name] = True
-        elif action_field.kind == "choice" and raw not in action_field.choices:
+        if action_field.kind == "choice" and raw not in action_field.choices:
             errors.add(name, _("Choose the %(field)s") % {"field": labels.field(action_field.name).lower()})
         elif not raw:
             errors.add(name, _("Enter the %(field)s") % {"field": labels.field(action_field.name).lower()})
@@ -78,6 +78,18 @@ def action_payload(
         else:
             payload[action_field.name] = raw
     return payload
+
+
+def _documents_shown(name: str, form: FormData, errors: FormErrors, _: Callable[[str], str]) -> list[dict[str, str]]:
+    """Each member's document number from their field; the action compares them with stage 1 (rule 18)."""
+    shown: list[dict[str, str]] = []
+    for key in form:
+        if key.startswith(f"{name}."):
+            number = str(form.get(key, "")).strip()
+            if not number:
+                errors.add(key, _("Enter the number of the document this person showed"))
+            shown.append({"member_id": key.removeprefix(f"{name}."), "document_number": number})
+    return shown
 
 
 def form_version(form: FormData) -> int | None:

@@ -374,6 +374,9 @@ class Labels:
             ("record_exclusion", "exclusion"): self.exclusion,
             ("record_priority_factor", "factor"): self.priority_factor,
         }.get((action, field))
+        if (action, field) == ("enrol_biometrics", "documents_presented") and isinstance(value, list):
+            # Accepted only when each matched stage 1 (rule 18), so the count says all; the numbers stay off the page.
+            return self.gettext("%(count)s, each the one given at stage 1") % {"count": len(value)}
         return named(value) if named and isinstance(value, str) else value
 
     def field(self, code: str) -> str:
@@ -390,7 +393,7 @@ class Labels:
             "boat_ref": _("Boat"),
             "country": _("Country"),
             "confirmed_member_ids": _("Adults who confirmed their location"),
-            "documents_match": _("The documents match those given at stage 1"),
+            "documents_presented": _("Documents shown at the visa centre"),
             "member_id": _("Family member"),
             "exclusion": _("Exclusion"),
             "factor": _("Priority factor"),

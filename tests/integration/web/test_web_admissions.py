@@ -101,10 +101,19 @@ def test_an_invited_family_is_assessed_and_its_entry_clearance_proposed_for_a_se
         )
         return response.status_code, response.text
 
-    unconfirmed = take("enrol_biometrics")
-    assert unconfirmed[0] == 409
-    assert 'href="#enrol_biometrics.documents_match"' in unconfirmed[1]
-    assert take("enrol_biometrics", documents_match="true")[0] == 200
+    # Rule 18: the officer types the number each member shows; it must be the one given at stage 1 ("PFAM-W40").
+    page = caseworker.get(f"/admission-cases/{case_id}").text
+    (member_id,) = re.findall(r'name="enrol_biometrics\.documents_presented\.([^"]+)"', page)
+    number_field = f"documents_presented.{member_id}"
+    blank = take("enrol_biometrics", **{number_field: " "})
+    assert blank[0] == 409
+    assert f'href="#enrol_biometrics.{number_field}"' in blank[1]
+    other = take("enrol_biometrics", **{number_field: "PFAM-W41"})
+    assert other[0] == 409
+    assert f"shown at the visa centre by {member_id} is not the one given at stage 1" in other[1]
+    enrolled = take("enrol_biometrics", **{number_field: "pfam w40"})
+    assert enrolled[0] == 200
+    assert "Documents shown at the visa centre: 1, each the one given at stage 1" in enrolled[1]
     assert take("clear_security")[0] == 200
     proposed = take("issue_entry_clearance")
     assert proposed[0] == 200

@@ -29,6 +29,7 @@ class _Family:
     case_id: str
     member_ids: tuple[str, ...]
     adult_ids: tuple[str, ...]  # each adult confirms their own location (rule 13)
+    documents: tuple[dict[str, str], ...]  # what each member shows at the visa centre: their stage-1 document
 
     @property
     def size(self) -> int:
@@ -63,7 +64,7 @@ class AdmissionsLeg(Leg):
             self.start_stage_two(index)
         self.op.at(day, 12, 15)
         for family in self.appointments.pop(index, []):
-            self.op.on_admission(family.case_id, "enrol_biometrics", documents_match=True)
+            self.op.on_admission(family.case_id, "enrol_biometrics", documents_presented=list(family.documents))
         self.op.at(day, 12, 30)
         for family in self.outcomes.pop(index, []):
             if self.chances.chance(inputs.verification_refusal_rate):
@@ -93,7 +94,10 @@ class AdmissionsLeg(Leg):
         ids = tuple(submitted["member_ids"])
         adult_age = self.scheme.admissions.eligibility.adult_age
         adults = tuple(i for i, m in zip(ids, members, strict=True) if age_on(m.date_of_birth, day) >= adult_age)
-        return _Family(submitted["case_id"], ids, adults)
+        documents = tuple(
+            {"member_id": i, "document_number": m.document_number} for i, m in zip(ids, members, strict=True)
+        )
+        return _Family(submitted["case_id"], ids, adults, documents)
 
     def confirm_location(self, family: _Family) -> None:
         if self.scheme.admissions.location_confirmation is not None:  # a scheme may have no such step
