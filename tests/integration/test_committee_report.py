@@ -8,7 +8,8 @@ import pytest
 from tests.web_seed import SCHEME, seed_web_data
 
 from parity.domain.clocks import ClockRules
-from parity.domain.committee import CaseType, DeadlineTally, LegalBlockCount, RefusalCount
+from parity.domain.committee import DeadlineTally, LegalBlockCount, RefusalCount
+from parity.domain.decisions import CaseType
 from parity.domain.errors import InvalidCommand
 from parity.domain.returns import ReturnStatus
 from parity.scheme import Scheme

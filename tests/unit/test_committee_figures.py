@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date
 
 from parity.domain.committee import (
-    CaseType,
     CommitteeReport,
     Correction,
     DeadlineTally,
@@ -16,6 +15,7 @@ from parity.domain.committee import (
     RefusalCount,
     corrections,
 )
+from parity.domain.decisions import CaseType
 
 SIGNED = CommitteeReport(
     scheme_id="uk-fr-2025",

@@ -13,13 +13,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any, NamedTuple
 
-
-class CaseType(StrEnum):
-    RETURN = "return"
-    ADMISSION = "admission"
+from parity.domain.decisions import CaseType
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from parity.domain.admissions import ADMISSION_TRANSITIONS, AdmissionCase, Admis
 from parity.domain.admissions import OPEN as OPEN_ADMISSIONS
 from parity.domain.clocks import ClockRules, Deadline
 from parity.domain.committee import (
-    CaseType,
     CommitteeReport,
     Correction,
     DeadlineTally,
@@ -31,6 +30,7 @@ from parity.domain.committee import (
     SignOff,
     corrections,
 )
+from parity.domain.decisions import CaseType
 from parity.domain.errors import IllegalTransition, InvalidCommand, TooEarly
 from parity.domain.ledger import week_start as ledger_week
 from parity.domain.lifecycle import Action

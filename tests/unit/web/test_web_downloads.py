@@ -10,7 +10,6 @@ from odf.opendocument import load
 from odf.table import Table, TableCell, TableRow
 
 from parity.domain.committee import (
-    CaseType,
     CommitteeReport,
     Correction,
     DeadlineTally,
@@ -19,6 +18,7 @@ from parity.domain.committee import (
     RefusalCount,
     SignOff,
 )
+from parity.domain.decisions import CaseType
 from parity.services.committee import CommitteeWeek
 from parity.web.downloads import committee_tables, to_csv, to_ods
 from parity.web.i18n import translations
