@@ -34,6 +34,7 @@ from parity.services.context import Services, SettableClock
 from parity.services.demo import create_demo_accounts
 from parity.services.identity import DecideIdentityMatch, decide_identity_match, identity_flags
 from parity.services.intake import import_arrivals
+from parity.services.lapses import record_lapses
 from parity.services.notices import GiveNotice, give_notice, scheme_timeline
 from parity.services.ports import NotFound
 from parity.services.reports import LedgerReport, deadline_board, transfer_costs, weekly_ledger
@@ -327,6 +328,21 @@ def deadlines(
         )
     console.print(table)
     console.print(f"{len(rows)} deadline(s).")
+
+
+@app.command("record-lapses")
+def record_lapses_command(scheme: SchemeOption = "uk-fr-2025") -> None:
+    """Record every deadline passed with nothing done: requests no longer possible, replies overdue, locations not
+    confirmed, entry clearances unused (their places go back to the ledger). Run it from a scheduler every few
+    minutes; exits 1 if a lapse could not be recorded (the next run tries it again)."""
+    run = record_lapses(_services(), scheme)
+    for action, count in sorted(run.recorded.items()):
+        console.print(f"{action}: {count}")
+    for case_id, action, why in run.not_recorded:
+        errors.print(f"not recorded: {action} on {case_id}: {why}", highlight=False)
+    console.print(f"{run.recorded.total()} lapse(s) recorded; {len(run.not_recorded)} left for the next run.")
+    if run.not_recorded:
+        raise typer.Exit(code=1)
 
 
 def _duration(seconds: float) -> str:

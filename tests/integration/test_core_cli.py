@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from sqlalchemy import create_engine, func, select
+from tests.web_seed import seeded_services
 from typer.testing import CliRunner
 
 from parity import cli
@@ -170,3 +171,13 @@ def test_an_unknown_scheme_is_a_usage_error_naming_the_loaded_ones(database: str
     assert result.exit_code == 2
     said = " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())  # out of Rich's error box
     assert "'nope' is not a loaded scheme (loaded: uk-fr-2025, eu-tr-2016)" in said
+
+
+def test_record_lapses_records_each_passed_deadline_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    services, _clock, _ids = seeded_services(f"sqlite:///{tmp_path / 'lapses.db'}")  # as it stood on 17 Sep 2025
+    monkeypatch.setattr("parity.cli._services", lambda: services)
+    first = runner.invoke(app, ["record-lapses"])
+    assert first.exit_code == 0, first.output
+    assert "escalate_overdue_reply: 1\nexpire_request_deadline: 1\n2 lapse(s) recorded; 0 left" in first.output
+    again = runner.invoke(app, ["record-lapses"])
+    assert "0 lapse(s) recorded; 0 left for the next run." in again.output
