@@ -113,3 +113,18 @@ def test_pages_work_without_javascript(browser: object, live_app: LiveApp) -> No
     page.goto(f"{live_app.url}/schemes/{SCHEME}/dashboard")
     expect(page.locator("svg.parity-chart")).to_have_count(4)
     context.close()
+
+
+def test_a_committee_member_signs_off_a_week(anonymous_page: Page, live_app: LiveApp) -> None:
+    # The week of 1 September: the other tests read the week of the 8th, which stays unsigned for them.
+    sign_in(anonymous_page, live_app, Role.COMMITTEE_MEMBER)
+    open_page(anonymous_page, live_app, f"/schemes/{SCHEME}/committee/2025-09-01", "en")
+    anonymous_page.locator("#sign-off button").click()
+    anonymous_page.wait_for_load_state()
+    expect(anonymous_page.locator(".govuk-inset-text")).to_contain_text("Signed off on")
+    expect(anonymous_page.locator("#sign-off")).to_have_count(0)
+    expect(anonymous_page.locator("body")).to_contain_text("No figure has changed since the week was signed off.")
+    assert_accessible(anonymous_page)
+    open_page(anonymous_page, live_app, f"/schemes/{SCHEME}/committee/2025-09-01", "fr")
+    expect(anonymous_page.locator(".govuk-inset-text")).to_contain_text("Validée le")
+    expect(anonymous_page.locator("#week")).to_contain_text("1 septembre 2025 (validée)")
