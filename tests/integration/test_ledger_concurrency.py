@@ -6,9 +6,12 @@ Many workers deciding families at once must never commit more places than that.
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+import pytest
+from sqlalchemy import Engine
 from tests.builders import invite_outside_a_round, utc
 
 from parity.domain.decisions import CaseType
@@ -109,3 +112,23 @@ def test_a_clearance_given_back_moves_the_weekly_balance_with_the_ledgers(
     assert (issued.clearances_issued, issued.clearances_released, issued.balance) == (3, 0, -3.0)
     assert (withdrawal.week_start, withdrawal.clearances_released, withdrawal.balance) == (date(2025, 9, 8), 1, -2.0)
     assert (expiry.week_start, expiry.clearances_released, expiry.balance) == (date(2025, 12, 1), 1, -1.0)
+
+
+def test_a_report_reads_the_ledger_while_a_command_holds_it(services: Services, engine: Engine) -> None:
+    """Before, reports read the ledger FOR UPDATE like the commands that change it: every dashboard view queued behind
+    a return or an admission being recorded, and held the next one up."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite has one writer at a time)")
+    case_id = security_cleared_family(services, 1)
+    decision = CaseCommand("decide", "supervisor", case_id, "issue_entry_clearance", {})
+    act_on_admission_case(services, sent_by_its_taker(CaseType.ADMISSION, decision))  # the ledger's row now exists
+    reports: list[int] = []
+    reader = threading.Thread(target=lambda: reports.append(weekly_ledger(services, "uk-fr-2025").committed))
+    with services.uow() as holder:
+        holder.ledgers.get("uk-fr-2025")  # a command's lock, held until this block ends
+        reader.start()
+        reader.join(timeout=30)
+        finished_while_held = not reader.is_alive()
+    reader.join()
+    assert finished_while_held
+    assert reports == [1]

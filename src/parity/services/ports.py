@@ -85,7 +85,14 @@ class AdmissionCaseRepository(Protocol):
 
 
 class LedgerRepository(Protocol):
-    def get(self, scheme_id: str) -> Ledger: ...
+    def get(self, scheme_id: str) -> Ledger:
+        """The ledger, locked until the transaction ends: for a command that may change it."""
+        ...
+
+    def read(self, scheme_id: str) -> Ledger:
+        """The ledger as it stands, without a lock: for reports."""
+        ...
+
     def save(self, ledger: Ledger) -> None: ...
 
 

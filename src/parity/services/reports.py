@@ -53,7 +53,7 @@ class LedgerReport:
 def weekly_ledger(services: Services, scheme_id: str) -> LedgerReport:
     scheme = services.scheme(scheme_id)
     with services.uow() as uow:
-        ledger = uow.ledgers.get(scheme_id)
+        ledger = uow.ledgers.read(scheme_id)
     rule = scheme.parity
     weeks: list[LedgerWeek] = []
     cumulative_returned = cumulative_admitted = cumulative_held = 0
@@ -99,7 +99,7 @@ def scheme_weeks(services: Services, scheme_id: str) -> list[date]:
     last = today
     if scheme.in_force.end is not None and today > scheme.in_force.end:
         with services.uow() as uow:
-            moved = max(uow.ledgers.get(scheme_id).weeks, default=scheme.in_force.end)
+            moved = max(uow.ledgers.read(scheme_id).weeks, default=scheme.in_force.end)
         last = min(today, max(scheme.in_force.end, moved))
     first = week_start(scheme.in_force.start)
     return [first + timedelta(weeks=n) for n in range((week_start(last) - first).days // 7 + 1)]

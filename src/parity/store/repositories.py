@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, func, insert, select, update
 
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.committee import CommitteeReport, SignOff
@@ -412,8 +412,14 @@ class SqlLedgerRepository:
     def get(self, scheme_id: str) -> Ledger:
         # The ledger is the one record every return and admission writes: lock its row (PostgreSQL; SQLite's
         # BEGIN IMMEDIATE already serialises writers) so contenders queue rather than fail their version check.
-        query = select(t.ledgers).where(t.ledgers.c.scheme_id == scheme_id).with_for_update()
-        row = self.connection.execute(query).mappings().first()
+        return self._load(scheme_id, select(t.ledgers).with_for_update())
+
+    def read(self, scheme_id: str) -> Ledger:
+        # Reports only read: they take no lock, so a dashboard never makes a return or an admission wait.
+        return self._load(scheme_id, select(t.ledgers))
+
+    def _load(self, scheme_id: str, query: Select[Any]) -> Ledger:
+        row = self.connection.execute(query.where(t.ledgers.c.scheme_id == scheme_id)).mappings().first()
         if row is None:
             self.weeks_loaded[scheme_id] = {}
             return Ledger(scheme_id)
