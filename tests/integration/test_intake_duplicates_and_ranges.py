@@ -315,3 +315,22 @@ def test_concurrent_expressions_of_interest_under_one_family_ref_open_one_case(s
         outcomes = sorted(pool.map(submit, range(4)))
     assert outcomes[0].startswith("family_ref F-1 is already the reference of another expression of interest")
     assert outcomes[1:] == [outcomes[0], outcomes[0], "submitted"]
+
+
+def test_an_expression_of_interest_with_an_impossible_date_of_birth_is_refused_naming_the_member(
+    services: Services, engine: Engine, clock: SettableClock
+) -> None:
+    today = clock.current.date()
+    family = [
+        applicant("Amina", date(1988, 6, 1), main=True),
+        applicant("Farid", today + timedelta(days=1), main=False),
+        applicant("Zahra", date(1899, 12, 31), main=False),
+    ]
+    with pytest.raises(InvalidCommand) as refused:
+        submit_expression_of_interest(services, SubmitExpressionOfInterest("eoi-born", "cw", SCHEME, "FAM-B", family))
+    assert str(refused.value) == (
+        f"members.1.date_of_birth: is impossible: before 1900-01-01 or after today, {today}; "
+        f"members.2.date_of_birth: is impossible: before 1900-01-01 or after today, {today}"
+    )
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(tables.admission_cases)).scalar_one() == 0

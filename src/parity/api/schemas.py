@@ -225,7 +225,9 @@ class ApplicantIn(BaseModel):
     )
     given_names: str = Name
     family_name: str = Name
-    date_of_birth: date
+    date_of_birth: date = Field(
+        description="Not before 1900 nor after today in the scheme's zone (refused with 422 `invalid_command`)"
+    )
     nationality: str = Country3
     sex: Sex
     is_main_applicant: StrictBool

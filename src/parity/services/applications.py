@@ -13,11 +13,12 @@ from parity.domain.eligibility import Applicant
 from parity.domain.errors import InvalidCommand, NotEligible, SchemeClosed
 from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
-from parity.domain.messages import Message
+from parity.domain.messages import Message, joined
 from parity.domain.people import IdentityClaim, IdentityDocument, Sex
 from parity.scheme.model import AdmissionExclusion
 from parity.services.context import Services, run_command, scheme_ref
 from parity.services.identity import PersonToCheck, index_and_check
+from parity.services.intake import EARLIEST_BIRTH
 from parity.services.notices import scheme_timeline
 from parity.services.ports import UnitOfWork
 
@@ -50,6 +51,18 @@ def submit_expression_of_interest(services: Services, command: SubmitExpressionO
     def handle(uow: UnitOfWork) -> Mapping[str, Any]:
         now = services.clock.now()
         today = ClockRules(scheme.timezone, scheme.calendars).local_date(now)
+        impossible = [
+            Message(
+                "members.%(index)s.date_of_birth: is impossible: before %(earliest)s or after today, %(today)s",
+                index=index,
+                earliest=EARLIEST_BIRTH,
+                today=today,
+            )
+            for index, member in enumerate(command.members)
+            if not EARLIEST_BIRTH <= member.date_of_birth <= today
+        ]
+        if impossible:
+            raise InvalidCommand(joined(impossible))
         closed = scheme_timeline(uow, scheme).closed_reason(today, now)
         if closed:
             raise SchemeClosed(Message("no expression of interest can be accepted: %(closed)s", closed=closed))
