@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from parity.domain.admissions import AdmissionCase
+from parity.domain.committee import CommitteeReport, DeadlineTally, LegalBlockCount, RefusalCount
 from parity.domain.decisions import CaseType
 from parity.domain.eligibility import Applicant
 from parity.domain.lifecycle import Action, SchemeRef
@@ -181,3 +182,25 @@ def invite_outside_a_round(services: Services, case_id: str) -> None:
         invitation = Action("invite", services.clock.now(), "approver", f"{case_id}:invite", scheme_ref(scheme))
         record_admission_action(uow, scheme, case, invitation)
         uow.commit()
+
+
+def week_report(**changes: Any) -> CommitteeReport:
+    """A committee report of the week of 8 September 2025, with `changes` to its figures."""
+    report = CommitteeReport(
+        scheme_id="uk-fr-2025",
+        week_start=date(2025, 9, 8),
+        last_day=date(2025, 9, 14),
+        returned=41,
+        admitted=17,
+        clearances_issued=23,
+        clearances_released=2,
+        cumulative_returned=1234,
+        cumulative_admitted=1201,
+        balance=10.0,
+        tolerance=25,
+        weekly_level=50,
+        deadlines=[DeadlineTally(CaseType.RETURN, "request", binding=True, met=38, missed=2)],
+        refusals=[RefusalCount(CaseType.RETURN, "public_order", 3)],
+        legal_blocks=[LegalBlockCount("injunction", 4, 7)],
+    )
+    return replace(report, **changes)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+
+from tests.builders import week_report
 
 from parity.domain.committee import (
     CommitteeReport,
@@ -17,23 +18,7 @@ from parity.domain.committee import (
 )
 from parity.domain.decisions import CaseType
 
-SIGNED = CommitteeReport(
-    scheme_id="uk-fr-2025",
-    week_start=date(2025, 9, 8),
-    last_day=date(2025, 9, 14),
-    returned=2,
-    admitted=2,
-    clearances_issued=2,
-    clearances_released=0,
-    cumulative_returned=2,
-    cumulative_admitted=2,
-    balance=0,
-    tolerance=25,
-    weekly_level=50,
-    deadlines=[DeadlineTally(CaseType.RETURN, "request_target", binding=False, met=0, missed=3)],
-    refusals=[RefusalCount(CaseType.RETURN, "public_order", 1)],
-    legal_blocks=[LegalBlockCount("suspensive_appeal", 1, 1)],
-)
+SIGNED = week_report()
 
 
 def test_a_report_survives_its_json_record_unchanged() -> None:
@@ -46,11 +31,11 @@ def test_no_correction_when_nothing_changed() -> None:
 
 
 def test_a_changed_figure_is_a_correction_with_both_values() -> None:
-    later = replace(SIGNED, returned=3, cumulative_returned=3, balance=1)
+    later = replace(SIGNED, returned=42, cumulative_returned=1235, balance=11.0)
     assert corrections(SIGNED, later) == [
-        Correction(Figure("summary", (), "balance"), 0, 1),
-        Correction(Figure("summary", (), "cumulative_returned"), 2, 3),
-        Correction(Figure("summary", (), "returned"), 2, 3),
+        Correction(Figure("summary", (), "balance"), 10.0, 11.0),
+        Correction(Figure("summary", (), "cumulative_returned"), 1234, 1235),
+        Correction(Figure("summary", (), "returned"), 41, 42),
     ]
 
 
@@ -58,16 +43,16 @@ def test_a_row_that_appears_or_vanishes_counts_as_zero_on_its_other_side() -> No
     later = replace(
         SIGNED,
         refusals=[],
-        legal_blocks=[LegalBlockCount("suspensive_appeal", 1, 1), LegalBlockCount("injunction", 0, 1)],
+        legal_blocks=[*SIGNED.legal_blocks, LegalBlockCount("nrm", 0, 1)],
     )
     assert corrections(SIGNED, later) == [
-        Correction(Figure("legal_blocks", ("injunction",), "in_force"), 0, 1),
-        Correction(Figure("refusals", ("return", "public_order"), "cases"), 1, 0),
+        Correction(Figure("legal_blocks", ("nrm",), "in_force"), 0, 1),
+        Correction(Figure("refusals", ("return", "public_order"), "cases"), 3, 0),
     ]
 
 
 def test_a_row_that_appears_with_zeros_is_no_correction() -> None:
-    later = replace(SIGNED, legal_blocks=[*SIGNED.legal_blocks, LegalBlockCount("injunction", 0, 0)])
+    later = replace(SIGNED, legal_blocks=[*SIGNED.legal_blocks, LegalBlockCount("nrm", 0, 0)])
     assert corrections(SIGNED, later) == []
 
 
@@ -77,5 +62,5 @@ def test_the_fingerprint_follows_every_figure_and_nothing_else() -> None:
         SIGNED.fingerprint()
         != replace(SIGNED, refusals=[RefusalCount(CaseType.RETURN, "public_order", 2)]).fingerprint()
     )
-    deadline = DeadlineTally(CaseType.RETURN, "request_target", binding=True, met=0, missed=3)
+    deadline = DeadlineTally(CaseType.RETURN, "request", binding=False, met=38, missed=2)  # only the binding differs
     assert SIGNED.fingerprint() != replace(SIGNED, deadlines=[deadline]).fingerprint()

@@ -8,39 +8,19 @@ from datetime import UTC, date, datetime
 
 from odf.opendocument import load
 from odf.table import Table, TableCell, TableRow
+from tests.builders import week_report
 
 from parity.domain.committee import (
-    CommitteeReport,
     Correction,
-    DeadlineTally,
     Figure,
-    LegalBlockCount,
-    RefusalCount,
     SignOff,
 )
-from parity.domain.decisions import CaseType
 from parity.services.committee import CommitteeWeek
 from parity.web.downloads import committee_tables, to_csv, to_ods
 from parity.web.i18n import translations
 from parity.web.labels import Labels
 
-REPORT = CommitteeReport(
-    scheme_id="uk-fr-2025",
-    week_start=date(2025, 9, 8),
-    last_day=date(2025, 9, 14),
-    returned=41,
-    admitted=17,
-    clearances_issued=23,
-    clearances_released=2,
-    cumulative_returned=1234,
-    cumulative_admitted=1201,
-    balance=10.0,
-    tolerance=25,
-    weekly_level=50,
-    deadlines=[DeadlineTally(CaseType.RETURN, "request", binding=True, met=38, missed=2)],
-    refusals=[RefusalCount(CaseType.RETURN, "public_order", 3)],
-    legal_blocks=[LegalBlockCount("injunction", 4, 7)],
-)
+REPORT = week_report()
 UNSIGNED = CommitteeWeek(REPORT, None, [], date(2025, 9, 15))
 SIGNED = CommitteeWeek(
     REPORT,
