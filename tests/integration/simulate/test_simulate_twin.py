@@ -4,7 +4,7 @@ and leaves a store in which the scheme's rules were applied (docs/simulator.md, 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -12,17 +12,20 @@ import pytest
 
 from parity.bootstrap import database
 from parity.domain.admissions import AdmissionStatus
+from parity.domain.committee import CaseType
 from parity.domain.ledger import week_start
-from parity.domain.returns import ReturnStatus
+from parity.domain.returns import ReturnCase, ReturnStatus
 from parity.protection import FieldCipher
+from parity.services.committee import committee_report
 from parity.services.context import Services, SettableClock, SystemClock
 from parity.services.reports import weekly_ledger
 from parity.simulate import load_scenario, resolve, simulate
 from parity.simulate.errors import TwinError
 from parity.simulate.inputs import EngineInputs
-from parity.simulate.scenario import Scenario
+from parity.simulate.scenario import Period, Scenario
 from parity.simulate.summary import weekly_series
-from parity.simulate.twin import TwinResult, run_twin_on_inputs, scheme_in_force
+from parity.simulate.twin import TwinResult, run_twin, run_twin_on_inputs, scheme_in_force
+from parity.simulate.twin.returns import NO_DETENTION_PLACE, NOT_SELECTED
 from parity.store.database import SqlUnitOfWorkFactory
 
 WEEKS = 5
@@ -233,3 +236,54 @@ def test_ledger_weeks_run_monday_to_sunday_from_a_midweek_start(data_cipher: Fie
     assert result.trajectories.week_starts == [week_start(date(2025, 8, 13)), date(2025, 8, 18)]
     assert list(result.trajectories.days_in_week) == [5, 2]
     assert result.trajectories.weekly["arrivals"].tolist() == [[5 * PEOPLE_PER_DAY, 2 * PEOPLE_PER_DAY]]
+
+
+# The pilot's first 20 days of real arrivals: 3,511 people, about 1,200 a week, 659 on the last day (25 August 2025).
+PILOT_DAYS = Period(start=date(2025, 8, 6), end=date(2025, 8, 25))
+
+
+def test_cases_the_twin_does_not_pursue_are_closed_before_their_request_deadline(data_cipher: FieldCipher) -> None:
+    """With 4% of eligible arrivals selected, the UK pursues few of the people it finds eligible. The others are
+    released into the asylum route, with the reason, the day they are screened, so the Joint Committee report, read
+    once every request deadline of the run has fallen due, counts no missed Art. 8 request for them. The only misses
+    left are people detained on the run's last day, whose requests would have gone the day after it ended. (Released
+    the next morning instead, the last day's unselected stayed open: 599 misses in one week against 23 detained.)"""
+    services = empty_store(data_cipher)
+    result = run_twin(services, load_scenario("uk-fr-2025-pilot"), seed=2025, period=PILOT_DAYS)
+    last_deadlines = PILOT_DAYS.end + timedelta(days=14)
+    assert isinstance(services.clock, SettableClock)
+    services.clock.current = datetime.combine(last_deadlines + timedelta(days=14), time(), tzinfo=UTC)
+    first_week, last_week = week_start(PILOT_DAYS.start), week_start(last_deadlines)
+    weeks = [first_week + timedelta(weeks=n) for n in range((last_week - first_week).days // 7 + 1)]
+    missed = [_missed_request_deadlines(services, week) for week in weeks]
+    not_pursued = _closed_as_not_pursued(services, result.scheme_id)
+    scheme = services.scheme(result.scheme_id)
+    for case in not_pursued:  # promptly: before the operational target for the request (arrival + 3 days)
+        target, released = case.deadline(scheme, "request_target"), case.last("release_to_asylum_route")
+        assert target is not None
+        assert released is not None
+        assert released.at < target.due_at
+    assert len(not_pursued) > result.trajectories.weekly["arrivals"].sum() / 2
+    assert max(missed) <= result.return_cases.get(ReturnStatus.DETAINED.value, 0)  # awaiting a request at the end
+    assert max(missed) < len(not_pursued) / 50
+
+
+def _missed_request_deadlines(services: Services, week: date) -> int:
+    report = committee_report(services, "uk-fr-2025", week)
+    return sum(
+        tally.missed
+        for tally in report.deadlines
+        if (tally.case_type, tally.deadline, tally.binding) == (CaseType.RETURN, "request", True)
+    )
+
+
+def _closed_as_not_pursued(services: Services, scheme_id: str) -> list[ReturnCase]:
+    with services.uow() as uow:
+        ids = uow.returns.ids_by_status(scheme_id, frozenset({ReturnStatus.RELEASED}))
+        released = [uow.returns.get(case_id) for case_id in ids]
+    return [case for case in released if _release_reason(case) in {NOT_SELECTED, NO_DETENTION_PLACE}]
+
+
+def _release_reason(case: ReturnCase) -> str | None:
+    release = case.last("release_to_asylum_route")
+    return None if release is None else release.payload.get("reason")

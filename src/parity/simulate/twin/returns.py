@@ -5,13 +5,15 @@ Its steps, in the day's order (`run.py`), with clock times that keep every actio
 
 - 07:00 replies from France (late ones escalated first), legal challenges and NRM decisions, absconding; people
   cleared for removal join the queue for flights, 07:30 the queue's head is booked on the next flight;
-- 08:00 eligible people not selected the day before are released into the asylum route;
 - 10:00 a flight (unless cancelled) takes its booked people until the ledger refuses one for the weekly level;
   the others are rebooked on the next flight at 10:30;
 - 14:00 readmission requests, oldest first (with the inadmissibility decision on the protection claim); cases past
   the 14-day deadline are closed as expired;
-- 16:00 the day's boats are recorded and screened; returnees crossing again are flagged and detained first, other
-  eligible people selected by chance, and detained while places last.
+- 16:00 the day's boats are recorded and screened; 16:30 returnees crossing again are flagged and detained first,
+  other eligible people selected by chance, and detained while places last. Everyone eligible whom the UK does not
+  pursue (not selected, or no place) is released into the asylum route then, with the reason, as a caseworker
+  closes a case the scheme will not take up: left open, each would count as a missed Art. 8 request deadline in
+  the Joint Committee report 14 days later, although no request was ever meant to be sent.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ PEOPLE_PER_BOAT = 59  # brief §7: about 59 people per boat in 2025
 PLACE = "Dover, Western Jet Foil"  # brief §3: first detentions at Western Jet Foil, Dover
 # Grounds on which France refuses in the twin (brief §2, rule 10), where the scheme lists them.
 FRANCE_REFUSAL_REASONS = ("public_order", "national_security", "public_health", "not_transited_france", "other")
+# Why an eligible person the UK does not pursue is released into the asylum route, the day they are screened.
+NOT_SELECTED = "not selected for return under the scheme"
+NO_DETENTION_PLACE = "selected, but no detention place"
 
 
 class ReturnsLeg(Leg):
@@ -57,7 +62,6 @@ class ReturnsLeg(Leg):
         self.identities: dict[str, PersonInput] = {}  # detained people, so that a returnee can cross again
         self.recrossing: defaultdict[int, list[str]] = defaultdict(list)  # returned case ids, by day of crossing
         self.waiting_recrossers: list[str] = []
-        self.not_selected: list[str] = []
         # Behavioural response: trailing daily arrivals and returns, as in the engine
         window = inputs.behaviour.window_days
         self.recent_arrivals = np.zeros(window, dtype=np.int64)
@@ -118,13 +122,6 @@ class ReturnsLeg(Leg):
     def release(self, case_id: str, reason: str) -> None:
         self.op.on_return(case_id, "release_to_asylum_route", reason=reason)
         self.in_detention -= 1
-
-    def release_not_selected(self, day: date) -> None:
-        self.op.at(day, 8)
-        if self.not_selected:
-            reason = "not selected for return under the scheme"
-            self.op.on_returns(self.not_selected, "release_to_asylum_route", reason=reason)
-        self.not_selected = []
 
     # Engine step 2: flights
 
@@ -223,6 +220,7 @@ class ReturnsLeg(Leg):
         self.op.at(day, 16)
         screened = self.record_boats(day, [person for person, _ in on_boats])
         self.op.at(day, 16, 30)
+        not_selected: list[str] = []
         for (person, previous_case), case in zip(on_boats, screened, strict=True):
             if case["status"] != "eligible":
                 continue
@@ -230,9 +228,11 @@ class ReturnsLeg(Leg):
                 evidence = "Biometric match to a person returned under the scheme (rule 11)"
                 self.op.on_return(case["case_id"], "flag_recrossing", previous_case_id=previous_case, evidence=evidence)
             elif not self.chances.chance(self.selection_share):
-                self.not_selected.append(case["case_id"])
+                not_selected.append(case["case_id"])
                 continue
             self.detain(index, day, case["case_id"], person)
+        if not_selected:  # one command for the day's boats, as a caseworker closes them together
+            self.op.on_returns(not_selected, "release_to_asylum_route", reason=NOT_SELECTED)
 
     def newcomer(self, day: date) -> PersonInput:
         screened = (
@@ -263,7 +263,7 @@ class ReturnsLeg(Leg):
 
     def detain(self, index: int, day: date, case_id: str, person: PersonInput) -> None:
         if self.in_detention >= self.inputs.detention_places:
-            self.op.on_return(case_id, "release_to_asylum_route", reason="selected, but no detention place")
+            self.op.on_return(case_id, "release_to_asylum_route", reason=NO_DETENTION_PLACE)
             return
         self.op.on_return(case_id, "detain")
         self.op.legal_event(case_id, "protection_claim", "lodged", day, "Screening interview")

@@ -114,7 +114,6 @@ class _TwinRun:
         for index in range(self.inputs.days):
             day = self.inputs.start + timedelta(days=index)
             self.returns.come_out_of_waiting(index, day)
-            self.returns.release_not_selected(day)
             self.returns.fly(index, day)
             self.admissions.admit(index, day)
             self.returns.refer(index, day)
