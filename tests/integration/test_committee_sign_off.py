@@ -9,7 +9,7 @@ import pytest
 from tests.web_seed import SCHEME, Seeded, seed_web_data
 
 from parity.domain.committee import Correction, Figure
-from parity.domain.errors import IllegalTransition, TooEarly
+from parity.domain.errors import IllegalTransition, InvalidCommand, TooEarly
 from parity.services.audit import latest_entries
 from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.committee import SignOffWeek, committee_report, committee_week, sign_off_week, signed_weeks
@@ -96,4 +96,14 @@ def test_a_sign_off_is_audited_with_its_week(services: Services) -> None:
     _sign(services, WEEK_1)
     entry = latest_entries(services, 1)[0].event
     assert (entry.action, entry.outcome) == ("sign_off_committee_week", "done")
-    assert SCHEME in entry.record_ids
+    fingerprint = committee_report(services, SCHEME, WEEK_1).fingerprint()
+    assert set(entry.record_ids) == {SCHEME, f"{SCHEME}:2025-09-01", fingerprint}
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("seen", ["", "not hex at all!!", "0123456789ABCDEF", "0123456789abcdef0"])
+def test_a_sign_off_without_a_well_formed_fingerprint_is_refused_naming_the_field(
+    services: Services, seen: str
+) -> None:
+    with pytest.raises(InvalidCommand, match="figures: the fingerprint of the figures read"):
+        sign_off_week(services, SignOffWeek("sign-1", "user-7", "chair.uk", SCHEME, WEEK_1, seen))

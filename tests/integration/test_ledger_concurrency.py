@@ -16,6 +16,7 @@ from tests.builders import invite_outside_a_round, utc
 
 from parity.domain.decisions import CaseType
 from parity.domain.errors import LedgerLimitReached
+from parity.domain.ledger import Ledger
 from parity.domain.people import Sex
 from parity.scheme import Scheme
 from parity.services.applications import ApplicantInput, SubmitExpressionOfInterest, submit_expression_of_interest
@@ -132,3 +133,19 @@ def test_a_report_reads_the_ledger_while_a_command_holds_it(services: Services, 
     reader.join()
     assert finished_while_held
     assert reports == [1]
+
+
+def test_a_report_reads_the_same_ledger_a_command_would(services: Services, clock: SettableClock) -> None:
+    """`read` takes the row and its weeks in one statement (one snapshot), `get` in two under the row's lock."""
+    with services.uow() as uow:
+        assert uow.ledgers.read("uk-fr-2025") == uow.ledgers.get("uk-fr-2025") == Ledger("uk-fr-2025")
+    for number, day in ((1, 1), (2, 9)):  # clearances issued in two weeks
+        clock.current = utc(2025, 9, day, 10)
+        decision = CaseCommand(
+            f"d{number}", "supervisor", security_cleared_family(services, number), "issue_entry_clearance", {}
+        )
+        act_on_admission_case(services, sent_by_its_taker(CaseType.ADMISSION, decision))
+    with services.uow() as uow:
+        read, got = uow.ledgers.read("uk-fr-2025"), uow.ledgers.get("uk-fr-2025")
+    assert read == got
+    assert len(read.weeks) == 2

@@ -10,6 +10,7 @@ from tests.builders import action, admission_case, documents_shown, family, utc
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.errors import DeadlinePassed, InvalidCommand, LedgerLimitReached, NotEligible
 from parity.domain.ledger import Ledger, week_start
+from parity.domain.people import IdentityDocument
 from parity.scheme import Scheme
 
 PARENTS_AND_CHILD = (date(1990, 1, 1), date(1992, 5, 5), date(2015, 6, 1))
@@ -194,3 +195,19 @@ def test_eu_turkey_cap_of_72000(eu_tr: Scheme) -> None:
     assert ledger.admissions_allowed(eu_tr.parity) == 72_000
     with pytest.raises(LedgerLimitReached):
         ledger.commit_admission(2, date(2016, 6, 1), eu_tr.parity)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown", "same"),
+    [
+        ("PA0000001", "pa 000-0001", True),  # spacing, punctuation and case do not count
+        ("\u0410\u0412 1234567", "\u0415\u041a 1234567", False),  # Cyrillic letters count: not punctuation
+        ("١٢٣٤٥", "12345", True),  # Arabic-Indic digits are the digits 0-9
+        ("۱۲۳۴۵۶۷", "-", False),  # a number with no letter or digit matches nothing
+        ("-", "-", False),
+    ],
+)
+def test_rule_18_a_document_number_is_compared_by_its_letters_and_digits_in_any_script(
+    given: str, shown: str, *, same: bool
+) -> None:
+    assert IdentityDocument("passport", given).has_number(shown) is same

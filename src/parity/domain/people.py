@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -35,12 +35,17 @@ class IdentityDocument:
 
     def has_number(self, number: str) -> bool:
         """Whether a document shown later is this one: its number, however spaced or punctuated when typed
-        (`AB 12-34` is `ab1234`). The kind is not compared: it is a label typed by the applicant at stage 1."""
-        return _bare(number) == _bare(self.number)
+        (`AB 12-34` is `ab1234`), in whatever script (Cyrillic letters count; `١٢٣` is `123`). A number with no
+        letter or digit matches nothing. The kind is not compared: it is a label typed by the applicant at stage 1."""
+        shown = document_key(number)
+        return bool(shown) and shown == document_key(self.number)
 
 
-def _bare(number: str) -> str:
-    return re.sub(r"[^0-9A-Z]", "", number.upper())
+def document_key(number: str) -> str:
+    """A document number's letters and digits, as one writes them to compare: compatibility forms folded (NFKC),
+    case folded, digits of any script as 0-9, spaces and punctuation dropped."""
+    folded = unicodedata.normalize("NFKC", number).casefold()
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in folded if c.isalnum())
 
 
 @dataclass(frozen=True)

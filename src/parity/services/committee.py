@@ -12,6 +12,7 @@ case histories in the same transaction. Deadlines, refusals and legal blocks are
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from parity.scheme.model import Scheme
 from parity.services.context import Services, StaleVersion, run_command
 from parity.services.ports import UnitOfWork
 from parity.services.reports import weekly_ledger
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{16}")  # `CommitteeReport.fingerprint`
 
 # Cases screened out at intake never had a live deadline; reading them would only cost time.
 _NEVER_IN_PROCESS = frozenset({ReturnStatus.NEW, ReturnStatus.DETECTED, ReturnStatus.INELIGIBLE})
@@ -219,6 +222,10 @@ def sign_off_week(services: Services, command: SignOffWeek) -> Mapping[str, Any]
     """Record the committee's agreement to a week that is over, with its figures as they stand: they are kept as
     signed, and later changes show as corrections. A week is signed off once; figures that changed since the signer
     read them are refused, so nobody signs figures unseen."""
+    if not _FINGERPRINT.fullmatch(command.seen):
+        raise InvalidCommand(
+            Message("figures: the fingerprint of the figures read, 16 hexadecimal digits, is required")
+        )
     scheme = services.scheme(command.scheme_id)
     report = committee_report(services, command.scheme_id, command.week_start)
     signable_from = report.last_day + timedelta(days=1)
@@ -259,9 +266,11 @@ def sign_off_week(services: Services, command: SignOffWeek) -> Mapping[str, Any]
         )
         return {
             "scheme_id": scheme.id,
+            # Named as a record, so that the audit chain holds which week was signed and which figures.
+            "week_id": f"{scheme.id}:{report.week_start.isoformat()}",
+            "figures_id": command.seen,
             "week_start": report.week_start.isoformat(),
             "signed_at": now.isoformat(),
-            "figures": command.seen,
         }
 
     request = {"scheme_id": scheme.id, "week_start": command.week_start.isoformat(), "seen": command.seen}

@@ -120,19 +120,19 @@ def write_outputs(trajectories: Trajectories, metrics: list[Metric], label: RunL
 
 
 def replace_together(out: Path, write: Callable[[Path], list[Path]], owned: Collection[str]) -> list[Path]:
-    """Have `write` fill a staging folder beside `out`, then move what it wrote into `out`: if anything fails
-    before the move, `out` is left as it was. Files named in `owned` that `write` did not write are removed from
-    `out`, as an earlier run's. Returns the paths in `out`."""
-    target = out.resolve()  # beside a link's target, so that os.replace stays on one filesystem
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=STAGING_PREFIX))
+    """Have `write` fill a staging folder inside `out`, then move what it wrote into `out`: if anything fails
+    before the move, `out` holds what it held before. Files named in `owned` that `write` did not write are removed
+    from `out`, as an earlier run's. Returns the paths in `out`."""
+    # Inside `out`, not beside it: `out` must be writable anyway, its parent need not be, and a rename within one
+    # folder stays on one filesystem.
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
     try:
         written = write(staging)
-        target.mkdir(exist_ok=True)
         for path in written:
-            path.replace(target / path.name)  # os.replace: a rename, since both lie on one filesystem
+            path.replace(out / path.name)
         for name in set(owned) - {path.name for path in written}:
-            (target / name).unlink(missing_ok=True)
+            (out / name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging)
     return [out / path.name for path in written]

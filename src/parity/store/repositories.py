@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from parity.domain.admissions import AdmissionCase, AdmissionStatus
 from parity.domain.committee import CommitteeReport, SignOff
@@ -404,6 +404,16 @@ class SqlAdmissionCaseRepository:
         return self.history.scheme_of(case_id)
 
 
+def _week_totals(row: Mapping[Any, Any]) -> WeekTotals:
+    return WeekTotals(row["returned"], row["clearances_issued"], row["admitted"], row["clearances_released"])
+
+
+def _ledger(scheme_id: str, row: Mapping[Any, Any] | None, weeks: dict[date, WeekTotals]) -> Ledger:
+    if row is None:
+        return Ledger(scheme_id)
+    return Ledger(scheme_id, row["returned"], row["admitted"], row["committed"], weeks, row["version"])
+
+
 class SqlLedgerRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -412,25 +422,29 @@ class SqlLedgerRepository:
     def get(self, scheme_id: str) -> Ledger:
         # The ledger is the one record every return and admission writes: lock its row (PostgreSQL; SQLite's
         # BEGIN IMMEDIATE already serialises writers) so contenders queue rather than fail their version check.
-        return self._load(scheme_id, select(t.ledgers).with_for_update())
+        query = select(t.ledgers).where(t.ledgers.c.scheme_id == scheme_id).with_for_update()
+        row = self.connection.execute(query).mappings().first()
+        weeks_query = select(t.ledger_weeks).where(t.ledger_weeks.c.scheme_id == scheme_id)
+        weeks = {w["week_start"]: _week_totals(w) for w in self.connection.execute(weeks_query).mappings()}
+        self.weeks_loaded[scheme_id] = {day: WeekTotals(**vars(w)) for day, w in weeks.items()}
+        return _ledger(scheme_id, row, weeks)
 
     def read(self, scheme_id: str) -> Ledger:
-        # Reports only read: they take no lock, so a dashboard never makes a return or an admission wait.
-        return self._load(scheme_id, select(t.ledgers))
-
-    def _load(self, scheme_id: str, query: Select[Any]) -> Ledger:
-        row = self.connection.execute(query.where(t.ledgers.c.scheme_id == scheme_id)).mappings().first()
-        if row is None:
-            self.weeks_loaded[scheme_id] = {}
-            return Ledger(scheme_id)
-        weeks = {
-            w["week_start"]: WeekTotals(w["returned"], w["clearances_issued"], w["admitted"], w["clearances_released"])
-            for w in self.connection.execute(
-                select(t.ledger_weeks).where(t.ledger_weeks.c.scheme_id == scheme_id)
-            ).mappings()
+        """Without a lock, so that a report never makes a return or an admission wait; in one statement, so that
+        the running totals and the weeks come from one snapshot even while a command commits (READ COMMITTED)."""
+        weeks = t.ledger_weeks
+        query = (
+            select(t.ledgers, *(c.label(f"week_{c.name}") for c in weeks.c if c.name != "scheme_id"))
+            .select_from(t.ledgers.outerjoin(weeks, weeks.c.scheme_id == t.ledgers.c.scheme_id))
+            .where(t.ledgers.c.scheme_id == scheme_id)
+        )
+        rows = self.connection.execute(query).mappings().all()
+        by_week = {
+            row["week_week_start"]: _week_totals({name.removeprefix("week_"): value for name, value in row.items()})
+            for row in rows
+            if row["week_week_start"] is not None
         }
-        self.weeks_loaded[scheme_id] = {day: WeekTotals(**vars(w)) for day, w in weeks.items()}
-        return Ledger(scheme_id, row["returned"], row["admitted"], row["committed"], weeks, row["version"])
+        return _ledger(scheme_id, rows[0] if rows else None, by_week)
 
     def save(self, ledger: Ledger) -> None:
         totals = {"returned": ledger.returned, "admitted": ledger.admitted, "committed": ledger.committed}

@@ -6,7 +6,6 @@ carries the case version it was drawn from and a one-off command key, so a stale
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +16,13 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from parity.accounts.roles import Principal
+from parity.api.problems import audit_refusal
 from parity.domain.decisions import CaseType, needs_approval
 from parity.domain.errors import DomainError
 from parity.services.cases import CaseCommand
 from parity.services.context import Services, StaleVersion
 from parity.services.decisions import ProposeDecision, decide, propose_decision
-from parity.web.forms import ActionField, FormErrors, action_payload, form_version
+from parity.web.forms import ActionField, FormErrors, action_payload, form_command_id, form_version
 from parity.web.i18n import Formats, translations
 from parity.web.pages import formats, language
 
@@ -41,10 +41,6 @@ class CaseKind:
 
 def stale(_: Any) -> str:
     return str(_("Someone changed this case after you opened it. Check what changed below, then try again."))
-
-
-def _command_key(principal: Principal, form: FormData) -> str:
-    return f"{principal.user_id}:web:{form.get('command_key', uuid.uuid4())}"
 
 
 async def take_action(
@@ -67,7 +63,7 @@ async def take_action(
     zone = ZoneInfo(services.scheme(kind.scheme_of(services, case_id)).timezone)
     payload = action_payload(kind.offered[action], action, form, zone, errors, _)
     version = form_version(form)
-    key = _command_key(principal, form)
+    key = form_command_id(principal, form.get("command_key"))
     if not errors:
         try:
             if needs_approval(kind.case_type, action):
@@ -75,9 +71,11 @@ async def take_action(
                 propose_decision(services, proposal)
             else:
                 kind.act(services, CaseCommand(key, principal.user_id, case_id, action, payload, version))
-        except StaleVersion:
+        except StaleVersion as refused:
+            await audit_refusal(request, 409, refused.code)
             errors.add("case-actions", stale(_))
         except DomainError as refused:
+            await audit_refusal(request, 409, refused.code)
             reason = Formats(language(request), zone).message(refused.message, kind.case_type.value)
             errors.add("case-actions", _("The case's rules refused this: %(reason)s") % {"reason": reason})
     if errors:
@@ -104,15 +102,17 @@ async def decide_proposal(
     try:
         decide(
             services,
-            _command_key(principal, form),
+            form_command_id(principal, form.get("command_key")),
             principal.user_id,
             kind.case_type,
             proposal_id,
             approve=verb == "approve",
         )
-    except StaleVersion:
+    except StaleVersion as refused:
+        await audit_refusal(request, 409, refused.code)
         errors.add("proposals", stale(_))
     except DomainError as refused:
+        await audit_refusal(request, 409, refused.code)
         zone = services.scheme(kind.scheme_of(services, case_id)).timezone
         reason = formats(request, zone).message(refused.message, kind.case_type.value)
         errors.add("proposals", _("This decision was refused: %(reason)s") % {"reason": reason})

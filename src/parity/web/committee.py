@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
 from parity.accounts.roles import Principal, Scope
+from parity.api.problems import audit_refusal
 from parity.api.security import require
 from parity.domain.clocks import ClockRules
 from parity.domain.committee import SUMMARY_FIGURES
@@ -19,7 +20,7 @@ from parity.services.committee import SignOffWeek, committee_week, sign_off_week
 from parity.services.context import Services
 from parity.services.reports import scheme_weeks
 from parity.web.downloads import committee_tables, to_csv, to_ods
-from parity.web.forms import FormErrors
+from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import translations
 from parity.web.labels import Labels
 from parity.web.pages import PageNotFound, PageRoute, formats, language, render
@@ -70,11 +71,12 @@ def create_committee_router(services: Services) -> APIRouter:
     async def sign_off(request: Request, scheme_id: str, week: date, principal: SigningOff) -> Response:
         _listed(scheme_id, week)
         form = await request.form()
-        key = f"{principal.user_id}:web:{form.get('command_key') or uuid.uuid4()}"
+        key = form_command_id(principal, form.get("command_key"))
         seen = str(form.get("figures", ""))
         try:
             sign_off_week(services, SignOffWeek(key, principal.user_id, principal.username, scheme_id, week, seen))
         except DomainError as refused:
+            await audit_refusal(request, 409, refused.code)
             _ = translations(language(request)).gettext
             reason = formats(request, services.scheme(scheme_id).timezone).message(refused.message)
             errors = FormErrors()

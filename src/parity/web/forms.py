@@ -3,6 +3,7 @@ and next to the field (https://design-system.service.gov.uk/components/error-sum
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
+from parity.accounts.roles import Principal
+from parity.api.http import KEY
 from parity.web.labels import Labels
 
 
@@ -90,6 +93,14 @@ def _documents_shown(name: str, form: FormData, errors: FormErrors, _: Callable[
                 errors.add(key, _("Enter the number of the document this person showed"))
             shown.append({"member_id": key.removeprefix(f"{name}."), "document_number": number})
     return shown
+
+
+def form_command_id(principal: Principal, submitted: object) -> str:
+    """A form's command id, per user: the key the page drew into the form, so that sending the form twice repeats
+    the command rather than doubling it; a fresh one if the key is missing or malformed (it is stored, so its length
+    and characters are those an API client's Idempotency-Key may have)."""
+    key = str(submitted or "")
+    return f"{principal.user_id}:web:{key if KEY.fullmatch(key) else uuid.uuid4()}"
 
 
 def form_version(form: FormData) -> int | None:

@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
+from parity.api.problems import audit_refusal
 from parity.api.security import require
 from parity.domain.errors import DomainError
 from parity.services.context import Services
@@ -29,7 +30,7 @@ from parity.services.identity import (
     identity_flag_evidence,
     pending_identity_flags,
 )
-from parity.web.forms import FormErrors
+from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, formats, language, render, service_zone
 
@@ -76,13 +77,14 @@ def create_identity_router(services: Services) -> APIRouter:
         elif len(typed["reason"]) > REASON_LENGTH:
             errors.add("reason", _("The reason must be 2000 characters or fewer"))
         if not errors:
-            key = f"{principal.user_id}:web:{typed['command_key'] or uuid.uuid4()}"
+            key = form_command_id(principal, typed["command_key"])
             command = DecideIdentityMatch(
                 key, flag_id, principal.user_id, DECISIONS[typed["decision"]], typed["reason"]
             )
             try:
                 decide_identity_match(services, command)
             except DomainError as refused:
+                await audit_refusal(request, 409, refused.code)
                 reason = formats(request, service_zone(services)).message(refused.message)
                 errors.add("decision", _("The decision was refused: %(reason)s") % {"reason": reason})
         if errors:

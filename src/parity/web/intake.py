@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.datastructures import FormData
 
 from parity.accounts.roles import Principal, Scope
+from parity.api.problems import audit_refusal
 from parity.api.security import require
 from parity.domain.errors import DomainError
 from parity.domain.people import AgeStatus, Sex
@@ -32,7 +33,7 @@ from parity.services.intake import (
     RecordArrival,
     record_arrival,
 )
-from parity.web.forms import FormErrors
+from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import Formats, translations
 from parity.web.pages import PageRoute, language, render
 
@@ -96,7 +97,7 @@ def create_intake_router(services: Services) -> APIRouter:
             errors.add("people-1-given_names", _("Enter at least one person"))
         result: dict[str, Any] = {}
         if not errors and arrived_at is not None:
-            key = f"{principal.user_id}:web:{form.get('command_key') or uuid.uuid4()}"
+            key = form_command_id(principal, form.get("command_key"))
             command = RecordArrival(
                 key,
                 principal.user_id,
@@ -109,6 +110,7 @@ def create_intake_router(services: Services) -> APIRouter:
             try:
                 result = dict(record_arrival(services, command))
             except DomainError as refused:
+                await audit_refusal(request, 409, refused.code)
                 reason = Formats(language(request), zone).message(refused.message)
                 errors.add("boat_ref", _("The arrival was refused: %(reason)s") % {"reason": reason})
         if errors:

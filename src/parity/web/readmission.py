@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
+from parity.api.problems import audit_refusal
 from parity.api.security import require
 from parity.domain.decisions import CaseType
 from parity.domain.errors import DomainError
@@ -22,7 +23,7 @@ from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.context import Services, StaleVersion
 from parity.services.ports import CaseSummary, NotFound
 from parity.web.casework import stale
-from parity.web.forms import FormErrors
+from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, formats, language, render
 from parity.web.return_cases import PAGE_SIZE, formats_by_scheme
@@ -67,7 +68,7 @@ def create_readmission_router(services: Services) -> APIRouter:
         version = int(typed["version"]) if typed.get("version", "").isdigit() else None
         if not errors:
             payload = {"reason": reason} if choice == "refuse" else {}
-            key = f"{principal.user_id}:web:{typed.get('command_key') or uuid.uuid4()}"
+            key = form_command_id(principal, typed.get("command_key"))
             try:
                 act_on_return_case(
                     services,
@@ -81,9 +82,11 @@ def create_readmission_router(services: Services) -> APIRouter:
                         Taker.READMITTING_STATE,
                     ),
                 )
-            except StaleVersion:
+            except StaleVersion as refused:
+                await audit_refusal(request, 409, refused.code)
                 errors.add("answer", stale(_))
             except DomainError as refused:
+                await audit_refusal(request, 409, refused.code)
                 zone = services.scheme(view.scheme_id).timezone
                 reason = formats(request, zone).message(refused.message, CaseType.RETURN.value)
                 errors.add("answer", _("The answer was refused: %(reason)s") % {"reason": reason})

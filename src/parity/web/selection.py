@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import audit_read
+from parity.api.problems import audit_refusal
 from parity.api.security import require
 from parity.domain.errors import DomainError
 from parity.domain.proposals import SeparationOfDuties
@@ -26,7 +27,7 @@ from parity.services.selection import (
     list_proposals,
     propose_invitations,
 )
-from parity.web.forms import FormErrors
+from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, formats, language, render
 
@@ -51,10 +52,11 @@ def create_selection_router(services: Services) -> APIRouter:
     async def propose(request: Request, scheme_id: str, principal: Proposing) -> Response:
         form = await request.form()
         _ = translations(language(request)).gettext
-        key = f"{principal.user_id}:web:{form.get('command_key') or uuid.uuid4()}"
+        key = form_command_id(principal, form.get("command_key"))
         try:
             propose_invitations(services, ProposeInvitations(key, scheme_id, principal.user_id))
         except DomainError as refused:
+            await audit_refusal(request, 409, refused.code)
             errors = FormErrors()
             reason = formats(request, services.scheme(scheme_id).timezone).message(refused.message)
             errors.add("propose", _("Nothing was proposed: %(reason)s") % {"reason": reason})
@@ -66,7 +68,7 @@ def create_selection_router(services: Services) -> APIRouter:
         scheme_id = get_proposal(services, proposal_id)["scheme_id"]
         form = await request.form()
         _ = translations(language(request)).gettext
-        key = f"{principal.user_id}:web:{form.get('command_key') or uuid.uuid4()}"
+        key = form_command_id(principal, form.get("command_key"))
         remove = [str(v) for v in form.getlist("remove")]
         add = [str(v) for v in form.getlist("add")]
         reason = str(form.get("reason", "")).strip() or None
@@ -76,9 +78,11 @@ def create_selection_router(services: Services) -> APIRouter:
         else:
             try:
                 approve_proposal(services, ApproveProposal(key, proposal_id, principal.user_id, remove, add, reason))
-            except SeparationOfDuties:
+            except SeparationOfDuties as refused:
+                await audit_refusal(request, 409, refused.code)
                 errors.add("approve", _("You made this proposal, so you may not approve it: another person must."))
             except DomainError as refused:
+                await audit_refusal(request, 409, refused.code)
                 reason = formats(request, services.scheme(scheme_id).timezone).message(refused.message)
                 errors.add("approve", _("The approval was refused: %(reason)s") % {"reason": reason})
         if errors:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from tests.web_seed import SCHEME, Seeded, return_second_boat, seeded_services, submit_family
 
 from parity.accounts.roles import Role
+from parity.services.audit import latest_entries
 from parity.services.cases import CaseCommand, act_on_admission_case
 from parity.services.context import Services
 
@@ -111,6 +112,11 @@ def test_an_invited_family_is_assessed_and_its_entry_clearance_proposed_for_a_se
     other = take("enrol_biometrics", **{number_field: "PFAM-W41"})
     assert other[0] == 409
     assert f"shown at the visa centre by {member_id} is not the one given at stage 1" in other[1]
+    # The refused attempt stays on the record (rule 26), before the page shown again is read.
+    refusal, reread = (entry.event for entry in latest_entries(seeded[0], 2)[::-1])
+    assert (refusal.action, refusal.outcome) == ("POST /admission-cases/{case_id}/actions", "refused 409 not_eligible")
+    assert refusal.record_ids == (case_id,)
+    assert reread.action == "admission_case:read"
     enrolled = take("enrol_biometrics", **{number_field: "pfam w40"})
     assert enrolled[0] == 200
     assert "Documents shown at the visa centre: 1, each the one given at stage 1" in enrolled[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -161,3 +162,21 @@ def test_every_output_names_the_weekly_level_and_the_capacity_that_binds(
     trajectories = simulate(pilot_inputs, replications=5, seed=1)
     label = RunLabel.of(trajectories, 1, return_capacity(pilot_inputs))
     assert line in str(summary_table([], label).caption)
+
+
+def test_a_run_stages_its_files_inside_the_output_folder_whose_parent_may_be_read_only(
+    tmp_path: Path, pilot_inputs: EngineInputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root ignores folder permissions, so the read-only parent is shown by where the staging folder is made.
+    made_in: list[Path] = []
+    make = tempfile.mkdtemp
+
+    def recording_mkdtemp(**options: Any) -> str:
+        made_in.append(Path(options["dir"]))
+        return make(**options)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
+    out = tmp_path / "results" / "run1"
+    write_run(pilot_inputs, seed=1, out=out)
+    assert made_in == [out]
+    assert {path.name for path in out.iterdir()} == set(FILES_WITHOUT_ASSUMPTIONS)  # the staging folder is gone
