@@ -191,16 +191,25 @@ class CommitteeWeek:
     sign_off: SignOff | None
     corrections: list[Correction]
     signable_from: date  # a week is signed off once it is over: from the day after its last day
+    over: bool  # whether that day has come, in the scheme's zone
 
 
 def committee_week(services: Services, scheme_id: str, week_start: date) -> CommitteeWeek:
     current = committee_report(services, scheme_id, week_start)
     with services.uow() as uow:
         sign_off = uow.sign_offs.get(scheme_id, week_start)
-    signable_from = current.last_day + timedelta(days=1)
+    signable_from, over = _signable(services, current)
     if sign_off is None:
-        return CommitteeWeek(current, None, [], signable_from)
-    return CommitteeWeek(sign_off.report, sign_off, corrections(sign_off.report, current), signable_from)
+        return CommitteeWeek(current, None, [], signable_from, over)
+    return CommitteeWeek(sign_off.report, sign_off, corrections(sign_off.report, current), signable_from, over)
+
+
+def _signable(services: Services, report: CommitteeReport) -> tuple[date, bool]:
+    """The first day the report's week may be signed off, and whether it has come."""
+    scheme = services.scheme(report.scheme_id)
+    signable_from = report.last_day + timedelta(days=1)
+    today = ClockRules(scheme.timezone, scheme.calendars).local_date(services.clock.now())
+    return signable_from, today >= signable_from
 
 
 def signed_weeks(services: Services, scheme_id: str) -> set[date]:
@@ -228,8 +237,8 @@ def sign_off_week(services: Services, command: SignOffWeek) -> Mapping[str, Any]
         )
     scheme = services.scheme(command.scheme_id)
     report = committee_report(services, command.scheme_id, command.week_start)
-    signable_from = report.last_day + timedelta(days=1)
-    if ClockRules(scheme.timezone, scheme.calendars).local_date(services.clock.now()) < signable_from:
+    signable_from, over = _signable(services, report)
+    if not over:
         raise TooEarly(
             Message(
                 "the week starting %(week)s is not over: it can be signed off from %(day)s",

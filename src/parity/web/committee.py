@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse
 from parity.accounts.roles import Principal, Scope
 from parity.api.problems import audit_refusal
 from parity.api.security import require
-from parity.domain.clocks import ClockRules
 from parity.domain.committee import SUMMARY_FIGURES
 from parity.domain.errors import DomainError
 from parity.services.committee import SignOffWeek, committee_week, sign_off_week, signed_weeks
@@ -91,9 +90,6 @@ def create_committee_router(services: Services) -> APIRouter:
         weeks = _listed(scheme_id, week)
         shown = committee_week(services, scheme_id, week)
         principal: Principal = request.state.principal
-        week_over = (
-            ClockRules(scheme.timezone, scheme.calendars).local_date(services.clock.now()) >= shown.signable_from
-        )
         return render(
             request,
             "committee.html",
@@ -107,8 +103,7 @@ def create_committee_router(services: Services) -> APIRouter:
             previous_week=week - timedelta(weeks=1) if week > weeks[0] else None,
             next_week=week + timedelta(weeks=1) if week < weeks[-1] else None,
             summary_figures=SUMMARY_FIGURES,
-            week_over=week_over,
-            may_sign_off=week_over and principal.has(Scope.COMMITTEE_SIGN_OFF),
+            may_sign_off=shown.over and principal.has(Scope.COMMITTEE_SIGN_OFF),
             errors=errors,
             command_key=uuid.uuid4().hex,
         )

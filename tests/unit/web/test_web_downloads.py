@@ -21,7 +21,7 @@ from parity.web.i18n import translations
 from parity.web.labels import Labels
 
 REPORT = week_report()
-UNSIGNED = CommitteeWeek(REPORT, None, [], date(2025, 9, 15))
+UNSIGNED = CommitteeWeek(REPORT, None, [], date(2025, 9, 15), over=True)
 SIGNED = CommitteeWeek(
     REPORT,
     SignOff("uk-fr-2025", REPORT.week_start, datetime(2025, 9, 17, 10, tzinfo=UTC), "chair.uk", "u-1", "1.0", REPORT),
@@ -31,6 +31,7 @@ SIGNED = CommitteeWeek(
         Correction(Figure("summary", (), "returned"), 41, 42),
     ],
     date(2025, 9, 15),
+    over=True,
 )
 
 
