@@ -25,6 +25,8 @@ class Settings:
     # The API: session cookies are Secure unless turned off for plain-HTTP local use; request bodies are bounded.
     cookie_secure: bool = True
     max_body_bytes: int = 2 * 1024 * 1024
+    # The scheme's clock in `parity serve`: seconds between sweeps for lapses; 0 when cron runs `record-lapses`.
+    lapse_interval_seconds: int = 300
     # Personal data at rest (issue 3 item 5): data keys "id:base64,..." (the first one writes) and the blind index
     # keys (the original one as base64, and/or "id:base64,..." once rotated, the first one computing new indexes),
     # or a key file; with neither, DEFAULT_DATA_KEY_FILE is created on first use.
@@ -43,6 +45,7 @@ class Settings:
         model = os.environ.get("PARITY_IDENTITY_MODEL", "").strip()
         every = _positive_int("PARITY_AUDIT_CHECKPOINT_EVERY", 1_000)
         max_body = _positive_int("PARITY_MAX_BODY_BYTES", 2 * 1024 * 1024)
+        lapse_interval = _whole_number("PARITY_LAPSE_INTERVAL", 300)
         data_keys = os.environ.get("PARITY_DATA_KEYS", "").strip() or None
         key_file = os.environ.get("PARITY_DATA_KEY_FILE", "").strip()
         if data_keys and key_file:
@@ -61,6 +64,7 @@ class Settings:
             audit_checkpoint_every=every,
             cookie_secure=os.environ.get("PARITY_COOKIE_SECURE", "1").strip() not in {"0", "false", "no"},
             max_body_bytes=max_body,
+            lapse_interval_seconds=lapse_interval,
             data_keys=data_keys,
             data_index_key=index_key,
             data_index_keys=index_keys,
@@ -69,9 +73,16 @@ class Settings:
 
 
 def _positive_int(name: str, default: int) -> int:
+    value = _whole_number(name, default)
+    if value < 1:
+        raise ValueError(f"{name} must be a positive whole number, not {value}")
+    return value
+
+
+def _whole_number(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} must be a positive whole number, not {raw!r}")
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"{name} must be a whole number, not {raw!r}")
     return int(raw)

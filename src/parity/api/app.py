@@ -23,6 +23,7 @@ from parity.api.routers import (
     session,
     users,
 )
+from parity.api.scheme_clock import scheme_clock
 from parity.api.security import SignInThrottle
 from parity.config import Settings
 from parity.domain.messages import Message
@@ -151,6 +152,7 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        lifespan=scheme_clock(services, settings.schemes, settings.lapse_interval_seconds),
     )
     app.state.services = services
     app.state.settings = settings

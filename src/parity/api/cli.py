@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import copy
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -37,4 +38,13 @@ def run_server(settings: Settings, host: str, port: int, *, access_log: bool = F
             "Session cookies are Secure: browsers send them over HTTPS only. Put TLS in front, or set "
             "PARITY_COOKIE_SECURE=0 for plain HTTP on this machine."
         )
-    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
+    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info", log_config=_log_config())
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with Parity's own loggers (the scheme's clock) on its console handler."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["parity"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config

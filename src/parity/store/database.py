@@ -49,14 +49,17 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str) -> Engine:
+    # A database error's message would otherwise quote the statement's values, some of them personal data, into
+    # whichever log shows the error.
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     in_memory = url in {"sqlite://", "sqlite:///:memory:", "sqlite+pysqlite:///:memory:"}
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         # An in-memory database lives in one connection, so everyone must share it.
         poolclass=StaticPool if in_memory else None,
+        hide_parameters=True,
     )
     _use_sqlite_transactions(engine, wal=not in_memory)
     return engine
