@@ -139,6 +139,31 @@ def act(services: Services, case_id: str, kind: str, command_id: str | None = No
     )
 
 
+# The Home Office's decision on the protection claim made on arrival: until it is recorded, rule 8 holds the transfer.
+INADMISSIBLE_CLAIM = {
+    "kind": "protection_claim",
+    "state": "declared_inadmissible",
+    "evidence": "Inadmissibility notice",
+}
+
+
+def claim_declared_inadmissible(services: Services, case_id: str) -> None:
+    """Record, today (UTC, never ahead of the scheme's day), that the claim made on arrival is inadmissible."""
+    payload = {**INADMISSIBLE_CLAIM, "decided_on": services.clock.now().date().isoformat()}
+    act_on_return_case(
+        services, played(CaseType.RETURN, f"{case_id}:inadmissible", case_id, "record_legal_event", payload)
+    )
+
+
+def ready_to_book(services: Services, case_id: str) -> None:
+    """Detained, referred, the claim made on arrival declared inadmissible, accepted by France: a transfer can be
+    booked."""
+    for kind in ("detain", "send_request"):
+        act(services, case_id, kind)
+    claim_declared_inadmissible(services, case_id)
+    act(services, case_id, "accept")
+
+
 def waiting_family(
     services: Services, family_ref: str, *births: date, nationality: str = "AFG", factors: tuple[str, ...] = ()
 ) -> str:
@@ -182,6 +207,22 @@ def invite_outside_a_round(services: Services, case_id: str) -> None:
         invitation = Action("invite", services.clock.now(), "approver", f"{case_id}:invite", scheme_ref(scheme))
         record_admission_action(uow, scheme, case, invitation)
         uow.commit()
+
+
+def family_with_clearance(services: Services, family_ref: str) -> tuple[str, list[str]]:
+    """A family of two taken through the services to an entry clearance issued: its case id and member ids."""
+    case_id = waiting_family(services, family_ref, date(1990, 1, 1), date(1992, 2, 2))
+    invite_outside_a_round(services, case_id)
+    with services.uow() as uow:
+        members = [m.id for m in uow.admissions.get(case_id).members]
+    shown = [{"member_id": m, "document_number": f"P-{family_ref}-{i}"} for i, m in enumerate(members)]
+    for kind, payload in [
+        ("enrol_biometrics", {"documents_presented": shown}),
+        ("clear_security", {}),
+        ("issue_entry_clearance", {}),
+    ]:
+        act_on_admission_case(services, played(CaseType.ADMISSION, f"{case_id}:{kind}", case_id, kind, payload))
+    return case_id, members
 
 
 def week_report(**changes: Any) -> CommitteeReport:

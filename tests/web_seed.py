@@ -26,7 +26,7 @@ from parity.services.context import Services, SettableClock
 from parity.services.intake import RecordArrival, record_arrival
 from parity.services.selection import ApproveProposal, ProposeInvitations, approve_proposal, propose_invitations
 from parity.store.database import SqlUnitOfWorkFactory
-from tests.builders import person_input, record_boat, utc
+from tests.builders import INADMISSIBLE_CLAIM, person_input, record_boat, utc
 
 SCHEME = "uk-fr-2025"
 END = utc(2025, 9, 17, 10)
@@ -115,7 +115,8 @@ def documents_of(ref: str, member_ids: list[str]) -> list[dict[str, str]]:
 def return_second_boat(services: Services, clock: SettableClock, seeded: Seeded) -> None:
     """Take the second boat's three people to "returned" after the data set's end, releasing places for
     admissions (rule 21); the clock is left an hour after the returns."""
-    steps: list[tuple[str, dict[str, str]]] = [("detain", {}), ("send_request", {}), ("accept", {})]
+    inadmissible = {**INADMISSIBLE_CLAIM, "decided_on": "2025-09-08"}
+    steps = [("detain", {}), ("send_request", {}), ("record_legal_event", inadmissible), ("accept", {})]
     for n, case_id in enumerate(seeded.second_boat):
         for action, payload in steps:
             command = CaseCommand(f"t-{n}-{action}", "officer", case_id, action, payload)
@@ -144,6 +145,7 @@ def seed_web_data(services: Services, clock: SettableClock) -> Seeded:
         act.on_return(case_id, "send_request")
     act.at(utc(2025, 9, 4, 9))
     for case_id in first[:3]:
+        act.on_return(case_id, "record_legal_event", decided_on="2025-09-03", **INADMISSIBLE_CLAIM)
         act.on_return(case_id, "accept")
     act.on_return(first[3], "refuse", reason="public_order")
     act.on_return(

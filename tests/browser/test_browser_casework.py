@@ -82,6 +82,12 @@ def act(page: Page, button: str) -> None:
     page.wait_for_load_state()
 
 
+INADMISSIBLE = {
+    "kind": "protection_claim",
+    "state": "declared_inadmissible",
+    "decided_on": "2025-09-17",
+    "evidence": "Inadmissibility notice",
+}
 CASEWORK = {
     "en": {
         "detain": "Detain",
@@ -89,6 +95,7 @@ CASEWORK = {
         "sent": "Request sent",
         "flight": "Flight reference",
         "departure": "Departure",
+        "legal_event": "Record a legal event",
         "propose": "Propose the transfer",
         "approve": "Approve",
         "scheduled": "Transfer scheduled",
@@ -101,6 +108,7 @@ CASEWORK = {
         "sent": "Demande envoyée",
         "flight": "Référence du vol",
         "departure": "Départ",
+        "legal_event": "Enregistrer un événement juridique",
         "propose": "Proposer le transfert",
         "approve": "Approuver",
         "scheduled": "Transfert programmé",
@@ -140,6 +148,10 @@ def test_a_return_case_is_taken_to_returned_through_the_pages(
     expect(liaison.locator(".govuk-notification-banner")).to_contain_text("Votre réponse a été enregistrée.")
 
     caseworker.goto(case_url)
+    # Rule 8: the protection claim made on arrival must be declared inadmissible before a transfer can be approved.
+    for field, value in INADMISSIBLE.items():
+        caseworker.locator(f'[name="record_legal_event.{field}"]').fill(value)
+    act(caseworker, words["legal_event"])
     caseworker.get_by_label(words["flight"]).fill("PLF-0917")
     caseworker.get_by_label(words["departure"]).fill("2025-09-17 11:20")  # London time: 10:20 UTC
     act(caseworker, words["propose"])

@@ -83,9 +83,15 @@ def test_refusals_are_counted_by_reason_in_their_week(seeded: Services) -> None:
 
 
 def test_legal_blocks_new_in_the_week_and_still_in_force_at_its_end(seeded: Services) -> None:
-    assert committee_report(seeded, SCHEME, WEEK_1).legal_blocks == [LegalBlockCount("human_rights_claim", 1, 1)]
+    # Everyone on the boats claimed protection on arrival (rule 8). Week 1: six claims; three declared inadmissible
+    # and one case closed by France's refusal leave two. Week 2: three more, none decided by its end.
+    assert committee_report(seeded, SCHEME, WEEK_1).legal_blocks == [
+        LegalBlockCount("human_rights_claim", 1, 1),
+        LegalBlockCount("protection_claim", 6, 2),
+    ]
     assert committee_report(seeded, SCHEME, WEEK_2).legal_blocks == [
         LegalBlockCount("human_rights_claim", 0, 1),
+        LegalBlockCount("protection_claim", 3, 5),
         LegalBlockCount("suspensive_appeal", 1, 1),
     ]
 

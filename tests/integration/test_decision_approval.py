@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.builders import act, arrive
+from tests.builders import arrive, ready_to_book
 
 from parity.domain.decisions import CaseType, DecisionStatus
 from parity.services.cases import CaseCommand, act_on_return_case
@@ -15,8 +15,7 @@ SCHEDULE = {"flight_ref": "PLF-3", "departs_at": "2025-09-04T09:00:00+00:00"}
 
 def proposed_removal(services: Services) -> tuple[str, str]:
     (case_id,) = arrive(services, "boat")
-    for kind in ("detain", "send_request", "accept"):
-        act(services, case_id, kind)
+    ready_to_book(services, case_id)
     proposal = propose_decision(
         services, ProposeDecision("propose-1", "officer-a", CaseType.RETURN, case_id, "schedule_transfer", SCHEDULE)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.builders import act, person_input, utc
+from tests.builders import act, person_input, ready_to_book, utc
 
 from parity.domain.errors import TransferBlocked
 from parity.domain.people import AgeStatus
@@ -39,8 +39,7 @@ def family_on_one_boat(services: Services) -> tuple[str, str]:
     )
     parent, child = (case["case_id"] for case in result["cases"])
     for case_id in (parent, child):
-        for kind in ("detain", "send_request", "accept"):
-            act(services, case_id, kind)
+        ready_to_book(services, case_id)
     return parent, child
 
 

@@ -3,16 +3,14 @@ by the sweep (`parity record-lapses`); an unused entry clearance gives its place
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from tests.builders import invite_outside_a_round, played, waiting_family
+from tests.builders import family_with_clearance
 from tests.web_seed import SCHEME, Seeded, seed_web_data
 
 from parity.domain.admissions import AdmissionStatus
-from parity.domain.decisions import CaseType
 from parity.domain.returns import ReturnStatus
-from parity.services.cases import act_on_admission_case
 from parity.services.context import Services, SettableClock
 from parity.services.lapses import SCHEME_CLOCK, record_lapses
 from parity.services.reports import weekly_ledger
@@ -55,17 +53,7 @@ def test_nothing_lapses_before_its_deadline(services: Services, seeded: Seeded, 
 
 @pytest.mark.usefixtures("seeded")
 def test_an_unused_entry_clearance_expires_and_gives_its_places_back(services: Services, clock: SettableClock) -> None:
-    case_id = waiting_family(services, "FAM-LAPSE", date(1990, 1, 1), date(1992, 2, 2))
-    invite_outside_a_round(services, case_id)
-    with services.uow() as uow:
-        members = [m.id for m in uow.admissions.get(case_id).members]
-    shown = [{"member_id": m, "document_number": f"P-FAM-LAPSE-{i}"} for i, m in enumerate(members)]
-    for kind, payload in [
-        ("enrol_biometrics", {"documents_presented": shown}),
-        ("clear_security", {}),
-        ("issue_entry_clearance", {}),
-    ]:
-        act_on_admission_case(services, played(CaseType.ADMISSION, f"{case_id}:{kind}", case_id, kind, payload))
+    case_id, _members = family_with_clearance(services, "FAM-LAPSE")
     committed = weekly_ledger(services, SCHEME).committed
     clock.current += timedelta(days=92)  # issued 17 September, valid 3 months: unused on 18 December
     run = record_lapses(services, SCHEME)

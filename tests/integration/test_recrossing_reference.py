@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from tests.builders import act, arrive
+from tests.builders import act, arrive, claim_declared_inadmissible
 
 from parity.domain.errors import InvalidCommand
 from parity.services.context import Services, SettableClock
@@ -18,6 +18,7 @@ def returned_case(services: Services, clock: SettableClock) -> str:
     for kind in ("detain", "send_request", "accept"):
         clock.current += timedelta(hours=5)
         act(services, case_id, kind)
+    claim_declared_inadmissible(services, case_id)
     clock.current += timedelta(hours=5)
     departs = (clock.current + timedelta(days=1)).isoformat()
     act(services, case_id, "schedule_transfer", flight_ref="PLF-1", departs_at=departs)

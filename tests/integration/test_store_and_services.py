@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
-from tests.builders import act, arrive, utc
+from tests.builders import act, arrive, ready_to_book, utc
 
 from parity.domain.errors import DeadlinePassed, LedgerLimitReached
 from parity.domain.returns import ReturnStatus
@@ -36,7 +36,8 @@ def test_a_case_keeps_its_history_and_every_action_its_scheme_version(
         act(services, case_id, kind)
     with services.uow() as uow:
         case = uow.returns.get(case_id)
-    assert [a.kind for a in case.actions] == ["detect", "screen_eligible", "detain", "send_request", "accept"]
+    kinds = [a.kind for a in case.actions]
+    assert kinds == ["detect", "screen_eligible", "record_legal_event", "detain", "send_request", "accept"]
     assert {(a.scheme.id, a.scheme.version) for a in case.actions} == {(uk_fr.id, uk_fr.version)}
     assert case.status is ReturnStatus.ACCEPTED
     assert case.version == 3
@@ -112,8 +113,7 @@ def test_an_import_is_all_or_nothing_and_names_every_bad_line(
 def _accepted(services: Services, count: int) -> list[str]:
     case_ids = arrive(services, "boat", count)
     for case_id in case_ids:
-        for kind in ("detain", "send_request", "accept"):
-            act(services, case_id, kind)
+        ready_to_book(services, case_id)
     return case_ids
 
 
@@ -123,6 +123,21 @@ def _book(services: Services, case_id: str, departs_at: str, command_id: str | N
     except LedgerLimitReached as refused:
         return "refused" if "the weekly level is 50 (rule 23)" in str(refused) else str(refused)
     return "booked"
+
+
+def test_a_return_counts_in_the_week_its_flight_left_not_the_week_it_was_recorded(
+    services: Services, clock: SettableClock
+) -> None:
+    # Rule 23's level is met when flights are booked, for the week each departs in: the return must count there.
+    sunday, monday = _accepted(services, 2)
+    assert _book(services, sunday, "2025-09-07T21:30:00+00:00") == "booked"  # Sunday 7 September, 22:30 in London
+    assert _book(services, monday, "2025-09-08T09:00:00+00:00") == "booked"
+    clock.current = utc(2025, 9, 7, 23, 30)  # recorded at 00:30 on Monday in London
+    act(services, sunday, "complete_transfer")
+    clock.current = utc(2025, 9, 8, 10)
+    act(services, monday, "complete_transfer")
+    weeks = {week.week_start: week.returned for week in weekly_ledger(services, "uk-fr-2025").weeks}
+    assert (weeks[date(2025, 9, 1)], weeks[date(2025, 9, 8)]) == (1, 1)
 
 
 def test_concurrent_bookings_never_pass_the_weekly_level(services: Services, clock: SettableClock) -> None:

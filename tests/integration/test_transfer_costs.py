@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.builders import act, arrive, utc
+from tests.builders import act, arrive, ready_to_book, utc
 
 from parity.services.context import Services, SettableClock
 from parity.services.reports import FlightCost, transfer_costs
@@ -16,8 +16,7 @@ def test_costs_are_summed_per_flight_and_averaged_over_the_people_costed(
     case_ids = arrive(services, "boat", 3)
     flights = [("PLF-1", "980.00"), ("PLF-1", "1020.00"), ("PLF-2", None)]
     for case_id, (flight, cost) in zip(case_ids, flights, strict=True):
-        for kind in ("detain", "send_request", "accept"):
-            act(services, case_id, kind)
+        ready_to_book(services, case_id)
         schedule = {"flight_ref": flight, "departs_at": "2025-09-04T09:00:00+00:00"}
         act(services, case_id, "schedule_transfer", **schedule, **({"transport_cost_gbp": cost} if cost else {}))
     clock.current = utc(2025, 9, 4, 9)

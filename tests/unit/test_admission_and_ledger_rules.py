@@ -82,6 +82,21 @@ def test_rule_16_prior_irregular_entry_bars_even_after_invitation(uk_fr: Scheme)
         case.record(action(uk_fr, "issue_entry_clearance", utc(2025, 9, 7)), uk_fr)
 
 
+def test_rule_16_an_exclusion_found_after_the_clearance_bars_arrival_and_the_clearance_can_be_revoked(
+    uk_fr: Scheme,
+) -> None:
+    case = confirmed(uk_fr)
+    security_cleared(uk_fr, case)
+    case.record(action(uk_fr, "issue_entry_clearance", utc(2025, 9, 7)), uk_fr)
+    late = {"member_id": "m1", "exclusion": "prior_irregular_entry", "evidence": "biometric match to a 2024 arrival"}
+    case.record(action(uk_fr, "record_exclusion", utc(2025, 9, 8), **late), uk_fr)
+    with pytest.raises(NotEligible, match="prior_irregular_entry"):
+        case.record(action(uk_fr, "record_arrival", utc(2025, 9, 9)), uk_fr)
+    assert case.status is AdmissionStatus.CLEARANCE_ISSUED
+    case.record(action(uk_fr, "refuse", utc(2025, 9, 9), member_id="m1", reason="prior irregular entry"), uk_fr)
+    assert case.status is AdmissionStatus.REFUSED
+
+
 def invited(scheme: Scheme) -> AdmissionCase:
     case = confirmed(scheme)
     case.record(action(scheme, "find_eligible", utc(2025, 9, 2)), scheme)

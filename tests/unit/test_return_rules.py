@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from unittest.mock import ANY
 
 import pytest
 from tests.builders import action, arriving, boat, return_case, utc
@@ -12,8 +13,9 @@ from parity.domain.clocks import DeadlineState
 from parity.domain.eligibility import screen_arrival
 from parity.domain.errors import DeadlinePassed, IllegalTransition, InvalidCommand, TooEarly, TransferBlocked
 from parity.domain.people import AgeStatus
-from parity.domain.returns import RETURN_TRANSITIONS, ReturnCase, ReturnStatus
+from parity.domain.returns import RETURN_TRANSITIONS, ReturnCase, ReturnStatus, claim_made_on_arrival
 from parity.scheme import Scheme
+from parity.scheme.model import ReturnGround, TransferPrecondition
 
 
 def test_rule_1_scope_needs_a_ground(uk_fr: Scheme) -> None:
@@ -119,8 +121,38 @@ def test_rule_8_transfer_rechecked_at_the_moment_of_transfer(uk_fr: Scheme) -> N
     assert case.status is ReturnStatus.RETURNED
 
 
+def test_rule_8_a_protection_claim_made_on_arrival_holds_the_transfer_until_declared_inadmissible(
+    uk_fr: Scheme,
+) -> None:
+    # Treaty Art. 3(a) brings the claimant into scope; Art. 4(1)(d) readmits them only once the claim is withdrawn or
+    # declared inadmissible.
+    lodged = claim_made_on_arrival(frozenset({ReturnGround.PROTECTION_CLAIM}), date(2025, 9, 1), uk_fr)
+    assert lodged == {"kind": "protection_claim", "state": "lodged", "decided_on": "2025-09-01", "evidence": ANY}
+    case = return_case(uk_fr, utc(2025, 9, 1, 4))
+    assert lodged is not None
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 1, 8), **lodged), uk_fr)
+    for kind, at in (("detain", utc(2025, 9, 1, 9)), ("send_request", utc(2025, 9, 2)), ("accept", utc(2025, 9, 4))):
+        case.record(action(uk_fr, kind, at), uk_fr)
+    flight = {"flight_ref": "PLF-1", "departs_at": "2025-09-18T09:00:00+00:00"}
+    with pytest.raises(TransferBlocked, match="protection_claim lodged since 2025-09-01"):
+        case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5), **flight), uk_fr)
+    inadmissible = {"kind": "protection_claim", "state": "declared_inadmissible", "decided_on": "2025-09-05"}
+    case.record(action(uk_fr, "record_legal_event", utc(2025, 9, 5, 9), **inadmissible, evidence="Notice"), uk_fr)
+    case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5, 10), **flight), uk_fr)
+    assert case.status is ReturnStatus.TRANSFER_SCHEDULED
+
+
+def test_no_claim_is_lodged_for_someone_who_made_none_or_where_a_claim_is_no_bar(uk_fr: Scheme) -> None:
+    apprehended = frozenset({ReturnGround.APPREHENDED, ReturnGround.SEA_RESCUE})
+    assert claim_made_on_arrival(apprehended, date(2025, 9, 1), uk_fr) is None
+    no_bar = uk_fr.model_copy(
+        update={"returns": uk_fr.returns.model_copy(update={"transfer_preconditions": (TransferPrecondition.NRM,)})}
+    )
+    assert claim_made_on_arrival(frozenset({ReturnGround.PROTECTION_CLAIM}), date(2025, 9, 1), no_bar) is None
+
+
 def test_a_return_is_recorded_only_once_its_flight_has_left(uk_fr: Scheme) -> None:
-    # Art. 1(3) balances people actually readmitted; the ledger counts a return in the week it is recorded.
+    # Art. 1(3) balances people actually readmitted; the ledger counts a return in the week its flight left.
     case = return_case(uk_fr, utc(2025, 9, 1, 4), "detain", "send_request", "accept")
     departs = "2025-09-18T09:00:00+00:00"
     case.record(action(uk_fr, "schedule_transfer", utc(2025, 9, 5), flight_ref="PLF-1", departs_at=departs), uk_fr)

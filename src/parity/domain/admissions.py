@@ -68,9 +68,9 @@ ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
         ),
         Transition("clear_security", frozenset({A.BIOMETRICS_ENROLLED}), A.SECURITY_CLEARED),
         Transition("issue_entry_clearance", frozenset({A.SECURITY_CLEARED}), A.CLEARANCE_ISSUED, Taker.TWO_OFFICERS),
-        Transition(
-            "refuse", UNDER_ASSESSMENT, A.REFUSED, Taker.TWO_OFFICERS, fields=frozenset({"member_id", "reason"})
-        ),
+        # Refusing a family whose clearance is issued revokes it (an exclusion found late, rule 16): its places go
+        # back to the ledger.
+        Transition("refuse", OPEN, A.REFUSED, Taker.TWO_OFFICERS, fields=frozenset({"member_id", "reason"})),
         Transition("record_arrival", frozenset({A.CLEARANCE_ISSUED}), A.ARRIVED),
         Transition("expire_entry_clearance", frozenset({A.CLEARANCE_ISSUED}), A.EXPIRED),
         Transition("withdraw", OPEN, A.WITHDRAWN, fields=frozenset({"reason"})),
@@ -290,6 +290,8 @@ def _check_arrival(case: AdmissionCase, action: Action, scheme: Scheme) -> None:
     due = case.deadline(scheme, "entry_clearance_expiry")
     if due is not None and action.at >= due.due_at:
         raise DeadlinePassed(Message("the entry clearance expired at %(due)s (rule 19)", due=due.due_at))
+    # An exclusion recorded after the clearance was issued still bars the family (rule 16): refuse, do not admit.
+    _check_no_bars(case, action, scheme)
 
 
 def _check_expiry(case: AdmissionCase, action: Action, scheme: Scheme) -> None:

@@ -23,7 +23,7 @@ from parity.domain.identity_links import (
 from parity.domain.lifecycle import Action, Taker, Transition, TransitionTable, check_next_action, last_action
 from parity.domain.messages import KEPT_SUFFIX, Message
 from parity.domain.payloads import optional_amount, optional_date, required_date, required_datetime, required_text
-from parity.scheme.model import Duration, Scheme, TransferPrecondition
+from parity.scheme.model import Duration, ReturnGround, Scheme, TransferPrecondition
 
 
 class ReturnStatus(StrEnum):
@@ -164,6 +164,25 @@ class LegalEvent:
         return self.state in BLOCKER_RULES[self.kind].blocking
 
 
+CLAIMED_ON_ARRIVAL = "protection claimed on arrival (treaty Art. 3(a)), recorded at screening"
+
+
+def claim_made_on_arrival(grounds: frozenset[ReturnGround], arrived_on: date, scheme: Scheme) -> dict[str, str] | None:
+    """The legal event of a person in scope because they claimed protection on arrival: the claim is lodged from
+    that day, so the transfer waits until it is withdrawn or declared inadmissible (treaty Art. 4(1)(d), rule 8).
+    None when they did not claim, or when the scheme does not make a claim a bar to transfer."""
+    if ReturnGround.PROTECTION_CLAIM not in grounds:
+        return None
+    if TransferPrecondition.PROTECTION_CLAIM not in scheme.returns.transfer_preconditions:
+        return None
+    return {
+        "kind": TransferPrecondition.PROTECTION_CLAIM.value,
+        "state": "lodged",
+        "decided_on": arrived_on.isoformat(),
+        "evidence": CLAIMED_ON_ARRIVAL,
+    }
+
+
 @dataclass
 class ReturnCase:
     id: str
@@ -199,6 +218,12 @@ class ReturnCase:
         if scheduled is None:
             return None
         return required_text(scheduled.payload, "flight_ref"), optional_amount(scheduled.payload, TRANSPORT_COST)
+
+    @property
+    def scheduled_departure(self) -> datetime | None:
+        """When the transfer booked last departs; None if none was booked."""
+        scheduled = self.last("schedule_transfer")
+        return required_datetime(scheduled.payload, "departs_at") if scheduled else None
 
     @property
     def expedited_return(self) -> bool:
@@ -345,8 +370,7 @@ def _check_schedule(case: ReturnCase, action: Action, scheme: Scheme) -> None:
 
 def _check_completion(case: ReturnCase, action: Action, scheme: Scheme) -> None:
     """A person counts as returned once the flight booked has left (Art. 1(3): numbers actually readmitted)."""
-    scheduled = case.last("schedule_transfer")
-    departs_at = required_datetime(scheduled.payload, "departs_at") if scheduled else None
+    departs_at = case.scheduled_departure
     if departs_at is not None and action.at < departs_at:
         raise TooEarly(
             Message("the transfer departs at %(departs)s: record it once the flight has left", departs=departs_at)

@@ -87,10 +87,12 @@ def apply_return_action(services: Services, uow: UnitOfWork, command: CaseComman
     scheme = services.scheme(uow.returns.scheme_of(command.case_id))
     case = uow.returns.get(command.case_id)
     _check_version(case.version, command)
-    scheme_timeline(uow, scheme).check_new_work(command.action, services.clock.now())
+    timeline = scheme_timeline(uow, scheme)
+    timeline.check_new_work(command.action, services.clock.now())
     if command.action == "flag_recrossing":
         _check_previous_return(uow, case, command.payload.get("previous_case_id"))
-    action = _action(services, scheme, command, _parity_flag(uow, scheme, command))
+    rule_in_force = timeline.parity_rule(services.clock.now())
+    action = _action(services, scheme, command, _parity_flag(uow, scheme.id, rule_in_force, command))
     moving = [case, *_family_moving_with(uow, case)] if action.kind == "complete_transfer" else [case]
     for member in moving:
         member_action = action if member is case else replace(action, command_id=f"{action.command_id}:{member.id}")
@@ -98,16 +100,23 @@ def apply_return_action(services: Services, uow: UnitOfWork, command: CaseComman
     if action.kind == "schedule_transfer":
         _check_weekly_level(uow, scheme, case, action)
     if action.kind == "complete_transfer":
-        ledger = uow.ledgers.get(scheme.id)
-        returned = counted(scheme, [member.nationality for member in moving])
-        ledger.record_return(returned, _local_day(scheme, action), scheme.parity)
-        uow.ledgers.save(ledger)
+        _record_return(uow, scheme, case, counted(scheme, [member.nationality for member in moving]))
     for member in moving:
         uow.returns.save(member)
     result: dict[str, Any] = {"case_id": case.id, "status": case.status.value, "version": case.version}
     if len(moving) > 1:
         result["family_moved_with"] = [member.id for member in moving[1:]]
     return result
+
+
+def _record_return(uow: UnitOfWork, scheme: Scheme, case: ReturnCase, people: int) -> None:
+    """Count the people returned in the week their transfer departed, the week whose level its booking was checked
+    against (rule 23): a flight late on Sunday recorded on Monday morning belongs to the week it left in."""
+    departed = case.scheduled_departure
+    assert departed is not None  # noqa: S101 (a transfer completes only once scheduled: the transition table's rule)
+    ledger = uow.ledgers.get(scheme.id)
+    ledger.record_return(people, ClockRules(scheme.timezone, scheme.calendars).local_date(departed), scheme.parity)
+    uow.ledgers.save(ledger)
 
 
 def _check_weekly_level(uow: UnitOfWork, scheme: Scheme, case: ReturnCase, action: Action) -> None:
@@ -230,15 +239,15 @@ def _local_day(scheme: Scheme, action: Action) -> date:
     return ClockRules(scheme.timezone, scheme.calendars).local_date(action.at)
 
 
-def _parity_flag(uow: UnitOfWork, scheme: Scheme, command: CaseCommand) -> dict[str, Any]:
-    """A readmission request sent while returns lead admissions beyond the tolerance carries a flag (rule 21):
-    the readmitting state may refuse it, so the request is not blocked here."""
+def _parity_flag(uow: UnitOfWork, scheme_id: str, rule: ParityRule, command: CaseCommand) -> dict[str, Any]:
+    """A readmission request sent while returns lead admissions beyond the tolerance in force carries a flag (rule
+    21; no tolerance under notice, rule 24): the readmitting state may refuse it, so the request is not blocked."""
     if command.action != "send_request":
         return {}
-    ledger = uow.ledgers.get(scheme.id)
-    if not ledger.returns_ahead(scheme.parity):
+    ledger = uow.ledgers.get(scheme_id)
+    if not ledger.returns_ahead(rule):
         return {}
-    return {"returns_ahead_of_admissions_by": ledger.balance(scheme.parity)}
+    return {"returns_ahead_of_admissions_by": ledger.balance(rule)}
 
 
 def counted(scheme: Scheme, nationalities: list[str]) -> int:
@@ -267,7 +276,7 @@ def _update_ledger_for_admission(
         ledger.commit_admission(people, day, rule)
     elif action.kind == "record_arrival":
         ledger.record_admission(people, day)
-    elif before is AdmissionStatus.CLEARANCE_ISSUED and action.kind in {"expire_entry_clearance", "withdraw"}:
+    elif before is AdmissionStatus.CLEARANCE_ISSUED and action.kind in {"expire_entry_clearance", "withdraw", "refuse"}:
         ledger.release_commitment(people, day)
     else:
         return

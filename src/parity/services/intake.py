@@ -18,7 +18,7 @@ from parity.domain.identity_links import RecordSource
 from parity.domain.lifecycle import Action
 from parity.domain.messages import Message, joined, keep_all
 from parity.domain.people import AgeStatus, ArrivingPerson, BoatArrival, IdentityClaim, IdentityDocument, Sex
-from parity.domain.returns import ReturnCase
+from parity.domain.returns import ReturnCase, claim_made_on_arrival
 from parity.scheme.model import ReturnGround, Scheme
 from parity.services.context import Services, run_command, scheme_ref
 from parity.services.identity import PersonToCheck, index_and_check
@@ -242,6 +242,7 @@ def _record(
     uow.arrivals.add(arrival, scheme)
     ref = scheme_ref(scheme)
     screenings = screen_arrival(scheme, arrival, now, uow.notices.for_scheme(scheme.id))
+    arrived_on = ClockRules(scheme.timezone, scheme.calendars).local_date(arrival.arrived_at)
     cases = []
     for index, (person, screening) in enumerate(zip(arrival.people, screenings, strict=True)):
         case = ReturnCase(
@@ -258,6 +259,9 @@ def _record(
         )
         if screening.eligible:
             case.record(Action("screen_eligible", now, command.actor, f"{prefix}:screen", ref, {}), scheme)
+            claim = claim_made_on_arrival(person.grounds, arrived_on, scheme)
+            if claim is not None:
+                case.record(Action("record_legal_event", now, command.actor, f"{prefix}:claim", ref, claim), scheme)
         else:
             reasons = keep_all("reasons", screening.reasons)
             case.record(Action("screen_ineligible", now, command.actor, f"{prefix}:screen", ref, reasons), scheme)

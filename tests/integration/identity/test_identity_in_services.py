@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
-from tests.builders import played, record_boat
+from tests.builders import INADMISSIBLE_CLAIM, played, record_boat
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.decisions import CaseType
@@ -45,8 +45,9 @@ def return_to_france(services: Services, clock: SettableClock, case_id: str) -> 
     steps: list[tuple[str, dict[str, str]]] = [
         ("detain", {}),
         ("send_request", {}),
+        ("record_legal_event", {**INADMISSIBLE_CLAIM, "decided_on": clock.now().date().isoformat()}),
         ("accept", {}),
-        ("schedule_transfer", {"flight_ref": "PLF-1", "departs_at": (clock.now() + timedelta(days=1)).isoformat()}),
+        ("schedule_transfer", {"flight_ref": "PLF-1", "departs_at": (clock.now() + timedelta(hours=28)).isoformat()}),
         ("complete_transfer", {}),
     ]
     for kind, payload in steps:
@@ -228,4 +229,5 @@ def test_the_reason_for_a_decision_is_ciphertext_at_rest_and_cleared_under_reten
         answer = uow.returns.get(again["case_id"]).last("decide_identity_match")
     assert answer is not None
     assert (answer.payload["reason"], answer.payload["same_person"]) == (REMOVED, True)
-    assert counts.action_payloads == 2  # the flag's reason and the answer's; the first case's actions hold none
+    # the flag's reason, the answer's, and the evidence of the protection claim the first person made on arrival
+    assert counts.action_payloads == 3

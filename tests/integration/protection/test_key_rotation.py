@@ -47,10 +47,11 @@ def test_rotation_reencrypts_every_value_in_batches_and_the_old_key_can_then_go(
 
     rows = reencrypt_personal_data(rotated, batch=2, progress=lambda done, total: seen.append((done, total)))
 
-    # 3 people + 2 members + 5 identity records, two per transaction
-    assert rows == 10
-    assert [done for done, _ in seen] == [2, 4, 6, 8, 10]
-    assert {total for _, total in seen} == {10}
+    # 3 people + 2 members + 5 identity records + the 3 protection claims made on arrival (their evidence is free
+    # text), two per transaction
+    assert rows == 13
+    assert [done for done, _ in seen] == [2, 4, 6, 8, 10, 12, 13]
+    assert {total for _, total in seen} == {13}
     assert before == {old_key: sum(before.values())}
     assert key_usage(rotated) == {new_key: sum(before.values())}
     assert _stored_key_ids(engine) == {new_key}
@@ -67,7 +68,7 @@ def test_rotation_reencrypts_every_value_in_batches_and_the_old_key_can_then_go(
         uow.arrivals.get(uow.returns.get(cases[0][0]).arrival_id)  # the old keyring alone no longer reads them
     with rotated.uow() as uow:
         audited = [entry.event.action for entry in uow.audit.latest(10)]
-    assert audited.count("reencrypt_personal_data") == 5
+    assert audited.count("reencrypt_personal_data") == 7
 
 
 def test_an_interrupted_rotation_resumes_where_it_stopped(
@@ -87,6 +88,6 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(
 
     assert halfway[new_key] > 0
     assert halfway[data_cipher.active_key] > 0
-    assert finished == 2  # 6 rows (3 people, 3 identity records): 4 done before the interruption
+    assert finished == 5  # 9 rows (3 people, 3 identity records, 3 claims on arrival): 4 done before the interruption
     assert _stored_key_ids(engine) == {new_key}
     assert reencrypt_personal_data(rotated) == 0  # nothing left: a further run changes and records nothing

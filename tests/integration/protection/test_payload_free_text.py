@@ -132,7 +132,9 @@ def test_payloads_written_in_clear_still_read_and_rotation_encrypts_them(
     rows = reencrypt_personal_data(rotated, batch=2)
 
     stored = _payloads(engine, actions, case_id)
-    assert rows == 1 + 1 + 2  # the legacy payload, the legal event's under the old key, the person and index rows
+    # the legacy payload, the two legal events' (the claim made on arrival and the later one) under the old key, the
+    # person and index rows
+    assert rows == 1 + 2 + 2
     assert RELEASED not in str(stored)
     assert {p[SEALED].partition(":")[0] for p in stored.values() if p[SEALED]} == {cipher.active_key}
     assert key_usage(rotated) == {cipher.active_key: sum(old_usage.values()) + 1}
@@ -158,7 +160,7 @@ def test_subject_access_shows_the_text_until_retention_replaces_it(
     clock.current = utc(2027, 3, 3, 12)  # 18 months after both cases closed
     [outcome] = apply_retention(services, ["uk-fr-2025"])
 
-    assert outcome.action_payloads == 3  # release, legal event, withdrawal
+    assert outcome.action_payloads == 4  # release, the two legal events, withdrawal
     returned = _payloads(engine, t.return_actions, case_id)
     assert returned["release_to_asylum_route"] == {"reason": REMOVED, SEALED: None}
     assert returned["record_legal_event"]["evidence"] == REMOVED

@@ -78,8 +78,8 @@ def test_export_retention_rotation_and_retirement_from_the_command_line(key_file
     assert "anonymised 1 arriving people" in applied.output
     assert rotated.exit_code == 0, rotated.output
     assert new_key != old_key
-    assert f"Re-encrypted 2 rows under key {new_key}" in rotated.output  # Yonas and his index entry: the other is
-    # anonymised and holds nothing encrypted any more
+    assert f"Re-encrypted 3 rows under key {new_key}" in rotated.output  # Yonas, his index entry and the evidence of
+    # his protection claim on arrival: the other, screened out, is anonymised and holds nothing encrypted any more
     assert f"No values are left under {old_key}" in rotated.output
     assert refused.exit_code == 1
     assert "active key" in refused.output
@@ -104,10 +104,10 @@ def test_a_key_still_protecting_values_is_not_retired_until_the_rotation_is_resu
     retired = runner.invoke(app, ["keys", "retire", old.active])
 
     assert early.exit_code == 1
-    assert "still protects 17 values" in early.output  # Yonas 6 + his index entry 5; the other 4 + 2 (no date
-    # of birth, document or biometric reference: missing values are not encrypted)
+    assert "still protects 18 values" in early.output  # Yonas 6 + his index entry 5 + his claim's evidence 1; the
+    # other 4 + 2 (no date of birth, document or biometric reference: missing values are not encrypted)
     assert resumed.exit_code == 0, resumed.output
-    assert "Re-encrypted 4 rows" in resumed.output
+    assert "Re-encrypted 5 rows" in resumed.output
     assert retired.exit_code == 0, retired.output
     assert old.active not in read_key_file(key_file).keys
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, select
-from tests.builders import act, utc
+from tests.builders import act, ready_to_book, utc
 from tests.personal_data_support import UNACCOMPANIED_MINOR, YONAS, apply_as_family, arrive_people
 
 from parity.domain.admissions import AdmissionStatus
@@ -51,8 +51,7 @@ def test_only_closed_cases_past_the_period_are_anonymised_and_the_ledger_adds_up
     withdrawn, withdrawn_members = apply_as_family(services, "FAM-W", document_number="AF1")
     applying, applying_members = apply_as_family(services, "FAM-A", document_number="AF2")
     act_on_admission_case(services, CaseCommand("w", "cw", withdrawn, "withdraw", {"reason": "moved away"}))
-    for kind in ("detain", "send_request", "accept"):
-        act(services, returnee, kind)
+    ready_to_book(services, returnee)
     act(services, returnee, "schedule_transfer", flight_ref="PLF-1", departs_at="2025-09-04T09:00:00+00:00")
     clock.current = utc(2025, 9, 4, 9)
     act(services, returnee, "complete_transfer")  # returned 4 Sep 2025: closed three days after the others

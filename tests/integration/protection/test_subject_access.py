@@ -39,7 +39,8 @@ def test_an_export_by_record_id_holds_the_identity_the_arrival_and_the_whole_cas
     assert record["arrival"]["boat_ref"] == "SB-b1"
     assert record["return_case"]["case_id"] == case_id
     assert record["return_case"]["scheme_id"] == "uk-fr-2025"
-    assert [a["kind"] for a in record["return_case"]["actions"]] == ["detect", "screen_eligible", "detain"]
+    kinds = [a["kind"] for a in record["return_case"]["actions"]]
+    assert kinds == ["detect", "screen_eligible", "record_legal_event", "detain"]
     assert [entry["record_id"] for entry in record["identity_index"]] == [person_id]
     assert record["identity_index"][0]["document_number"] == "ER0451277"
     assert other not in json.dumps(export)  # the other person on the boat is not in it

@@ -9,11 +9,15 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from tests.builders import record_boat, utc
 from tests.web_seed import Seeded, seeded_services
 
 from parity.accounts.roles import Role
+from parity.domain.decisions import CaseType
+from parity.services.cases import CaseCommand, act_on_return_case, sent_by_its_taker
 from parity.services.context import Services, SettableClock
 
 SignIn = Callable[[Role], TestClient]
@@ -48,6 +52,12 @@ def take(client: TestClient, case_id: str, action: str, **fields: str) -> tuple[
     }
     response = client.post(f"/return-cases/{case_id}/actions", data=form)
     return response.status_code, response.text
+
+
+def declare_claim_inadmissible(client: TestClient, case_id: str) -> int:
+    """Record on the page that the protection claim made on arrival is inadmissible, which clears it (rule 8)."""
+    inadmissible = {"kind": "protection_claim", "state": "declared_inadmissible", "decided_on": "2025-09-17"}
+    return take(client, case_id, "record_legal_event", **inadmissible, evidence="Inadmissibility notice")[0]
 
 
 def status_of(client: TestClient, case_id: str) -> str:
@@ -87,6 +97,7 @@ def test_a_case_is_returned_through_the_pages(signed_in: SignIn, seeded: tuple[S
 
     assert take(caseworker, case_id, "send_request")[0] == 200
     assert status_of(caseworker, case_id) == "Request sent"
+    assert declare_claim_inadmissible(caseworker, case_id) == 200
 
     listed = liaison.get("/readmission-requests").text
     assert f'href="/readmission-requests/{case_id}"' in listed  # a link, not escaped markup
@@ -132,6 +143,37 @@ def test_a_case_is_returned_through_the_pages(signed_in: SignIn, seeded: tuple[S
         assert step in timeline
 
 
+def test_a_claim_made_on_arrival_is_on_the_case_and_holds_the_transfer_until_declared_inadmissible(
+    signed_in: SignIn, seeded: tuple[Services, Seeded]
+) -> None:
+    services, _ids = seeded
+    [case] = record_boat(services, "claimed-0915", {}, at=utc(2025, 9, 15, 4))["cases"]
+    case_id = case["case_id"]
+    caseworker = signed_in(Role.UK_CASEWORKER)
+    for action in ("detain", "send_request"):
+        take(caseworker, case_id, action)
+    command = CaseCommand("fr-accepts", "fr-liaison", case_id, "accept", {})
+    act_on_return_case(services, sent_by_its_taker(CaseType.RETURN, command))
+    page = caseworker.get(f"/return-cases/{case_id}").text
+    assert "protection claimed on arrival (treaty Art. 3(a)), recorded at screening" in page
+    supervisor = signed_in(Role.UK_SUPERVISOR)
+    refused = propose_and_approve_flight(caseworker, supervisor, case_id)
+    assert refused.status_code == 409
+    assert "Protection claim lodged since 15 September 2025" in refused.text
+    assert declare_claim_inadmissible(caseworker, case_id) == 200
+    assert propose_and_approve_flight(caseworker, supervisor, case_id).status_code == 200
+    assert status_of(caseworker, case_id) == "Transfer scheduled"
+
+
+def propose_and_approve_flight(caseworker: TestClient, supervisor: TestClient, case_id: str) -> httpx.Response:
+    """A caseworker proposes a flight (rule: two officers) and a supervisor approves it: the approval's response."""
+    assert take(caseworker, case_id, "schedule_transfer", flight_ref="PLF-1", departs_at="2025-09-19 09:30")[0] == 200
+    page = supervisor.get(f"/return-cases/{case_id}").text
+    proposal = re.findall(r"/return-proposals/([^/]+)/approve", page)[-1]
+    form = {"csrf_token": hidden(page, "csrf_token"), "case_id": case_id}
+    return supervisor.post(f"/return-proposals/{proposal}/approve", data=form)
+
+
 def test_a_form_without_the_sessions_csrf_token_is_refused(signed_in: SignIn, seeded: tuple[Services, Seeded]) -> None:
     case_id = seeded[1].second_boat[1]
     caseworker = signed_in(Role.UK_CASEWORKER)
@@ -145,6 +187,7 @@ def test_the_proposer_of_a_removal_cannot_approve_it(signed_in: SignIn, seeded: 
     supervisor = signed_in(Role.UK_SUPERVISOR)
     for action in ("detain", "send_request"):
         take(supervisor, case_id, action)
+    declare_claim_inadmissible(supervisor, case_id)
     liaison = signed_in(Role.FR_LIAISON)
     page = liaison.get(f"/readmission-requests/{case_id}").text
     form = {"csrf_token": hidden(page, "csrf_token"), "version": hidden(page, "version"), "answer": "accept"}

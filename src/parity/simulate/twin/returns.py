@@ -230,7 +230,7 @@ class ReturnsLeg(Leg):
             elif not self.chances.chance(self.selection_share):
                 not_selected.append(case["case_id"])
                 continue
-            self.detain(index, day, case["case_id"], person)
+            self.detain(index, case["case_id"], person)
         if not_selected:  # one command for the day's boats, as a caseworker closes them together
             self.op.on_returns(not_selected, "release_to_asylum_route", reason=NOT_SELECTED)
 
@@ -261,12 +261,11 @@ class ReturnsLeg(Leg):
             screened.extend(result["cases"])
         return screened
 
-    def detain(self, index: int, day: date, case_id: str, person: PersonInput) -> None:
+    def detain(self, index: int, case_id: str, person: PersonInput) -> None:
         if self.in_detention >= self.inputs.detention_places:
             self.op.on_return(case_id, "release_to_asylum_route", reason=NO_DETENTION_PLACE)
             return
         self.op.on_return(case_id, "detain")
-        self.op.legal_event(case_id, "protection_claim", "lodged", day, "Screening interview")
         self.in_detention += 1
         self.identities[case_id] = person
         self.awaiting_request.append((case_id, index))
