@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from parity.admin_cli import audit_app, users_app
 from parity.api.cli import run_server, serve
@@ -92,6 +94,14 @@ def _services() -> Services:
     return build_services(Settings.from_environment())
 
 
+def shown_url(url: str) -> str:
+    """A database URL as printed: with its password hidden, since terminal output and CI logs are kept."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy can read: whatever it holds is not printed
+        return "(the database URL)"
+
+
 def _fail(message: str) -> typer.Exit:
     errors.print(f"[bold red]Error:[/] {message}", highlight=False)
     return typer.Exit(code=1)
@@ -109,7 +119,7 @@ def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
     settings = Settings.from_environment()
     database(settings.database_url)
-    console.print(f"Database at {settings.database_url} is up to date.")
+    console.print(f"Database at {shown_url(settings.database_url)} is up to date.")
 
 
 @scheme_app.command("validate")
@@ -457,7 +467,7 @@ def _replay_through_twin(settings: Settings, reference: str, weeks: int | None, 
         with progress_bar(console, f"Replaying {scenario.id} day by day through the services") as advance:
             result = run_twin(services, scenario, seed, period, advance)
     except TwinError as error:
-        raise _fail(f"{settings.database_url}: {error}") from None
+        raise _fail(f"{shown_url(settings.database_url)}: {error}") from None
     print_ledger(weekly_ledger(services, result.scheme_id))
     _print_twin_summary(result, settings.database_url)
     return services
@@ -475,4 +485,4 @@ def _print_twin_summary(result: TwinResult, database_url: str) -> None:
         console.print(f"{label}: {listed or 'none'}")
     refused = ", ".join(f"{action} {count}" for action, count in sorted(result.refused.items()))
     console.print(f"Refused by the ledger (weekly level, parity, pause): {refused or 'nothing'}")
-    console.print(f"Database: {database_url}")
+    console.print(f"Database: {shown_url(database_url)}")

@@ -161,8 +161,8 @@ def test_a_recorded_adult_whose_date_of_birth_makes_them_17_on_arrival_is_age_di
     # The demo's case: born 13 August 2007, landed 9 August 2025, recorded as an adult.
     [found] = reasons(uk_fr, person(born=date(2007, 8, 13)), at=utc(2025, 8, 9, 4))
     assert found == [
-        "age disputed: recorded as an adult, but the date of birth 2007-08-13 makes them 17 on arrival (2025-08-09); "
-        "not eligible until an age assessment is recorded (rule 3)"
+        "age disputed: recorded as an adult, but the recorded date of birth makes them under 18 on arrival "
+        "(2025-08-09); not eligible until an age assessment is recorded (rule 3)"
     ]
 
 
@@ -171,13 +171,13 @@ def test_the_age_on_arrival_is_taken_on_the_uk_date(uk_fr: Scheme) -> None:
     assert reasons(uk_fr, person(born=date(2007, 8, 13)), at=utc(2025, 8, 12, 23, 30)) == [[]]
     # 22:30 UTC is 23:30 BST on 12 August: still 17.
     [found] = reasons(uk_fr, person(born=date(2007, 8, 13)), at=utc(2025, 8, 12, 22, 30))
-    assert "makes them 17 on arrival (2025-08-12)" in found[0]
+    assert "makes them under 18 on arrival (2025-08-12)" in found[0]
 
 
 def test_a_1_january_placeholder_contradicts_adult_only_when_every_day_of_that_year_would(uk_fr: Scheme) -> None:
     # Born at any time in 2008, a person landing on 9 August 2025 is at most 17.
     [flagged] = reasons(uk_fr, person(born=date(2008, 1, 1)), at=utc(2025, 8, 9, 4))
-    assert "date of birth 2008-01-01 makes them 17" in flagged[0]
+    assert "date of birth makes them under 18" in flagged[0]
     # Born in 2007 they might be 17 or 18: the officer's "adult" stands; an estimate does not overturn it.
     assert reasons(uk_fr, person(born=date(2007, 1, 1)), at=utc(2025, 8, 9, 4)) == [[]]
 

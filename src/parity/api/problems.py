@@ -162,8 +162,29 @@ async def audit_refusal(request: Request, status: int, code: str) -> None:
     services: Services = request.app.state.services
     route = request.scope.get("route")
     action = f"{request.method} {getattr(route, 'path', '(no route)')}"
-    record_ids = [str(v) for v in request.path_params.values()] if route is not None else []
+    params = request.path_params.items() if route is not None else ()
+    record_ids = [path_record_id(services, name, str(value)) for name, value in params]
     await run_in_threadpool(record_access, services, action, record_ids, f"refused {status} {code}")
+
+
+# What a path parameter may be for its value to be written into the append-only audit log as it was sent. Every
+# record id is a UUID (cases, people, proposals, flags, users, tokens); a scheme is named by the id of a loaded
+# scheme; other parameters (a week, a proposal's verb) are short codes. Anything else is kept out: an address
+# typed by hand may hold a name, a date of birth or a document number, and the log can never be cleaned.
+RECORD_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+SHORT_CODE = re.compile(r"[a-z0-9]+(?:[-._][a-z0-9]+)*")
+SHORT_CODE_LIMIT = 32
+NOT_AN_ID = "(not an id)"
+
+
+def path_record_id(services: Services, name: str, value: str) -> str:
+    """The path parameter `name` as the audit log records it: `value` when it is a record id, a loaded scheme's id
+    or (for a parameter that names no record, `*_id`) a short code; otherwise NOT_AN_ID."""
+    if RECORD_ID.fullmatch(value) or value in services.schemes:
+        return value
+    if not name.endswith("_id") and len(value) <= SHORT_CODE_LIMIT and SHORT_CODE.fullmatch(value):
+        return value
+    return NOT_AN_ID
 
 
 def install_problem_handlers(app: FastAPI) -> None:

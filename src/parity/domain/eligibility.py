@@ -94,14 +94,14 @@ def _age_bars(scheme: Scheme, clock: ClockRules, arrival: BoatArrival, person: A
         yield Message("age disputed: not eligible until an age assessment is recorded (rule 3)")
     elif status is AgeStatus.ADULT and rules.age_disputed is AgeDisputePolicy.BLOCK:
         day = clock.local_date(arrival.arrived_at)
-        child = _child_by_date_of_birth(scheme, person, day)
-        if child is not None:
-            born, age = child
+        if _child_by_date_of_birth(scheme, person, day) is not None:
+            # Neither the date of birth nor the age it gives: a reason is kept in clear in the case's history and
+            # the command's result, which retention does not clear; the date of birth stays in the (encrypted)
+            # identity, where an officer reads it.
             yield Message(
-                "age disputed: recorded as an adult, but the date of birth %(born)s makes them %(age)s on arrival "
-                "(%(day)s); not eligible until an age assessment is recorded (rule 3)",
-                born=born,
-                age=age,
+                "age disputed: recorded as an adult, but the recorded date of birth makes them under %(adult_age)s "
+                "on arrival (%(day)s); not eligible until an age assessment is recorded (rule 3)",
+                adult_age=rules.adult_age,
                 day=day,
             )
     elif status is AgeStatus.UNACCOMPANIED_MINOR and not rules.unaccompanied_minors:

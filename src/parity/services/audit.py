@@ -24,7 +24,7 @@ from parity.services.ports import UnitOfWork
 if TYPE_CHECKING:
     from parity.services.context import Services
 
-FIELD_LIMIT = 128  # the width of the log's text columns; longer values are cut, never refused
+FIELD_LIMIT = 128  # the width of the log's text columns, and of each record id; longer values are cut, never refused
 
 
 @dataclass
@@ -82,7 +82,7 @@ def append(
         actor_id=who.user_id[:FIELD_LIMIT],
         role=who.role[:32],
         action=action[:FIELD_LIMIT],
-        record_ids=tuple(record_ids),
+        record_ids=tuple(record_id[:FIELD_LIMIT] for record_id in record_ids),
         origin=who.origin[:FIELD_LIMIT],
         outcome=outcome[:FIELD_LIMIT],
         command_id=command_id[:FIELD_LIMIT] if command_id else None,

@@ -24,7 +24,7 @@ from parity.services.case_views import CaseQuery, admission_case_file, list_admi
 from parity.services.cases import act_on_admission_case
 from parity.services.context import Services
 from parity.services.decisions import open_proposals_for
-from parity.web.casework import CaseKind, ShowPage, decide_proposal, take_action
+from parity.web.casework import CaseKind, ShowPage, decide_proposal, shown_to_readers, take_action
 from parity.web.forms import ActionField, FormErrors
 from parity.web.i18n import translations
 from parity.web.pages import PageRoute, language, render
@@ -60,7 +60,10 @@ ADMISSION_CASES = CaseKind(
     lambda services, case_id: admission_case_file(services, case_id).scheme_id,
     "admission_case_page",
 )
-READ_CASE = [Depends(require(Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))]
+# What opening a case page needs: it shows the person's names, dates and documents. A refused form draws the page
+# again only for a principal who holds these too (an acting scope alone, as a narrowed token may have, is not enough).
+CASE_PAGE_NEEDS = (Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ)
+READ_CASE = [Depends(require(*CASE_PAGE_NEEDS))]
 Acting = Annotated[Principal, Depends(require(Scope.ADMISSIONS_ACT))]
 Approving = Annotated[Principal, Depends(require(Scope.ADMISSIONS_APPROVE))]
 
@@ -116,7 +119,10 @@ def create_admission_router(services: Services) -> APIRouter:
 
 def _shows(services: Services, request: Request) -> Callable[[str], ShowPage]:
     def show(case_id: str) -> ShowPage:
-        return lambda errors, typed, status: _case_page(services, request, case_id, errors, typed, status_code=status)
+        def draw(errors: FormErrors, typed: Mapping[str, Any] | FormData, status: int) -> Response:
+            return _case_page(services, request, case_id, errors, typed, status_code=status)
+
+        return shown_to_readers(request, CASE_PAGE_NEEDS, draw)
 
     return show
 

@@ -15,19 +15,38 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from parity.accounts.roles import Principal
+from parity.accounts.roles import Principal, Scope
 from parity.api.problems import audit_refusal
 from parity.domain.decisions import CaseType, needs_approval
 from parity.domain.errors import DomainError
 from parity.services.cases import CaseCommand
 from parity.services.context import Services, StaleVersion
-from parity.services.decisions import ProposeDecision, decide, propose_decision
+from parity.services.decisions import ProposeDecision, decide, get_proposal, propose_decision
 from parity.web.forms import ActionField, FormErrors, action_payload, form_command_id, form_version
 from parity.web.i18n import Formats, translations
-from parity.web.pages import formats, language
+from parity.web.pages import PageNotFound, error_page, formats, language
 
 # Draws the case page again: (errors, what was typed, HTTP status).
 ShowPage = Callable[[FormErrors, Mapping[str, Any] | FormData, int], Response]
+
+
+def may_see(request: Request, needs: tuple[Scope, ...]) -> bool:
+    """Whether the signed-in principal holds every scope of a page's GET route (`needs`)."""
+    principal: Principal = request.state.principal
+    return all(principal.has(scope) for scope in needs)
+
+
+def shown_to_readers(request: Request, needs: tuple[Scope, ...], draw: ShowPage) -> ShowPage:
+    """The page drawn again after a refused form only for a principal who may open it (`needs`: the scopes its GET
+    route requires, such as reading the cases and their personal data); anyone else, such as a token narrowed to
+    acting, gets the plain error page with the same status and no one's personal data."""
+
+    def show(errors: FormErrors, typed: Mapping[str, Any] | FormData, status: int) -> Response:
+        if may_see(request, needs):
+            return draw(errors, typed, status)
+        return error_page(request, status)
+
+    return show
 
 
 @dataclass(frozen=True)
@@ -93,10 +112,11 @@ async def decide_proposal(
     kind: CaseKind,
     show_case: Callable[[str], ShowPage],
 ) -> Response:
+    if verb not in {"approve", "reject"}:
+        raise PageNotFound(verb)
+    # The case is the proposal's, never one the form names: a page about one case may not be drawn for another.
+    case_id = get_proposal(services, kind.case_type, proposal_id).case_id
     form = await request.form()
-    case_id = str(form.get("case_id", ""))
-    if verb not in {"approve", "reject"} or not case_id:
-        return show_case(case_id)(FormErrors(), {}, 404)
     _ = translations(language(request)).gettext
     errors = FormErrors()
     try:

@@ -27,12 +27,15 @@ from parity.services.selection import (
     list_proposals,
     propose_invitations,
 )
+from parity.web.casework import may_see
 from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import translations
-from parity.web.pages import PageRoute, formats, language, render
+from parity.web.pages import PageRoute, error_page, formats, language, render
 
 PROPOSALS_SHOWN = 5
-READ = [Depends(require(Scope.ADMISSIONS_READ))]
+# What opening the selection page needs: its proposals carry free-text reasons typed about families. A refused form
+# draws the page again only for a principal who holds these too (proposing or approving alone is not enough).
+PAGE_NEEDS = (Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ)
 Proposing = Annotated[Principal, Depends(require(Scope.SELECTION_PROPOSE))]
 Approving = Annotated[Principal, Depends(require(Scope.SELECTION_APPROVE))]
 
@@ -43,7 +46,7 @@ def create_selection_router(services: Services) -> APIRouter:
     @router.get(
         "/schemes/{scheme_id}/selection",
         name="selection",
-        dependencies=[Depends(require(Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))],
+        dependencies=[Depends(require(*PAGE_NEEDS))],
     )
     def selection(request: Request, scheme_id: str) -> Response:
         return _page(services, request, scheme_id, FormErrors(), {})
@@ -103,6 +106,8 @@ def _page(
     status_code: int = 200,
 ) -> Response:
     scheme = services.scheme(scheme_id)
+    if not may_see(request, PAGE_NEEDS):
+        return error_page(request, status_code)
     principal: Principal = request.state.principal
     proposals = list_proposals(services, scheme_id, PROPOSALS_SHOWN)
     # Approval reasons are free text typed about families: personal data, so the read is audited.

@@ -92,7 +92,10 @@ def create_sign_in_router(services: Services) -> APIRouter:
 
     @router.post("/sign-out", name="sign_out")
     def sign_out_submit(request: Request, _principal: Annotated[Principal, Depends(require())]) -> Response:
-        sign_out(services_of(request), request.cookies[SESSION_COOKIE])
+        # A bearer token has no session to end (nor a cookie, unless a browser sent one too): nothing to sign out.
+        session_secret = request.cookies.get(SESSION_COOKIE)
+        if session_secret:
+            sign_out(services_of(request), session_secret)
         response = RedirectResponse(request.url_for("sign_in").path + "?signed_out=1", status_code=303)
         clear_session_cookie(request, response)
         return response

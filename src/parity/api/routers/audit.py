@@ -14,6 +14,7 @@ from parity.services.audit import latest_entries, verify
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Reader = Annotated[Principal, Depends(require(Scope.AUDIT_READ))]
+LAST_POSITION = 2**63 - 1  # the largest position the log's 64-bit column holds: a larger one is 422, never a 500
 
 
 @router.get(
@@ -24,7 +25,9 @@ Reader = Annotated[Principal, Depends(require(Scope.AUDIT_READ))]
 def entries(
     request: Request,
     _: Reader,
-    before: Annotated[int | None, Query(ge=1, description="Entries before this position (paging back)")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=LAST_POSITION, description="Entries before this position (paging back)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEntryOut]:
     """The latest entries, newest first: who, role, action, record ids, when, origin, outcome, and the hashes."""

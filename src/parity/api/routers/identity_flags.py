@@ -1,7 +1,9 @@
 """Identity flags (issue 5; brief §10 rules 11 and 16): the matcher only flags, a person decides.
 
-Reading the list needs the case scopes of both legs; it carries no names, only the evidence's weights. One flag
-with both records side by side is personal data: it needs `personal-data:read` and the read is audited. Deciding
+Reading the list needs the case scopes of both legs; it carries no names, only the evidence's weights, and of a
+decision only who took it, when and which way: its reason is free text an officer typed about the person (names,
+dates, document numbers), so it is left out. One flag with both records side by side, and the decision's reason, is
+personal data: it needs `personal-data:read` and the read is audited. Deciding
 needs to act on both kinds of case, because a confirmed link changes a return case (expedited return) or an
 admission case (excluded). The readmitting state's liaison officer has none of these (treaty Art. 16). The
 decision is recorded on the case with the model version that raised the flag, and audited.
@@ -10,9 +12,11 @@ decision is recorded on the case with the model version that raised the flag, an
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import IdempotencyKey, audit_read, command_id, documented
@@ -35,13 +39,31 @@ from parity.services.identity import (
     pending_identity_flags,
 )
 
+
+class ListedFlagDecisionOut(BaseModel):
+    """A flag's decision as listed: who took it, when and which way, without the reason (personal data)."""
+
+    same_person: bool
+    actor: str = Field(description="The deciding user's id")
+    decided_at: datetime
+
+
+class ListedIdentityFlagOut(IdentityFlagOut):
+    """A flag as listed: no names, only weights; the decision's reason is on `GET /identity-flags/{flag_id}`."""
+
+    # Pydantic replaces the parent's field (the decision with its reason) with this one; mypy sees only the clash.
+    decision: ListedFlagDecisionOut | None = Field(  # type: ignore[assignment]
+        description="Without its reason, which is free text about the person: read it on the flag itself"
+    )
+
+
 router = APIRouter(prefix="/identity-flags", tags=["identity flags"])
 READ_FLAGS = require(Scope.RETURNS_READ, Scope.ADMISSIONS_READ)
 READ_EVIDENCE = require(Scope.RETURNS_READ, Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ)
 DECIDE = require(Scope.RETURNS_ACT, Scope.ADMISSIONS_ACT, Scope.PERSONAL_DATA_READ)
 
 
-@router.get("", response_model=list[IdentityFlagOut], responses=documented([IDENTITY_FLAG_EXAMPLE]))
+@router.get("", response_model=list[ListedIdentityFlagOut], responses=documented([IDENTITY_FLAG_EXAMPLE]))
 def flags(
     request: Request,
     _: Annotated[Principal, Depends(READ_FLAGS)],
@@ -49,10 +71,11 @@ def flags(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
     """Without `case_id`: the flags nobody has decided yet, oldest first (a flag on an arrival waits while the
-    readmission request's 14 days run). With it: that case's flags, pending and decided, oldest first."""
+    readmission request's 14 days run). With it: that case's flags, pending and decided, oldest first. A decision
+    is listed without its reason (free text about the person): `GET /identity-flags/{flag_id}` gives it."""
     services = services_of(request)
     found = pending_identity_flags(services, limit) if case_id is None else case_flagged_pairs(services, case_id)
-    return [_pair(pair) for pair in found[:limit]]
+    return [_listed(pair) for pair in found[:limit]]
 
 
 @router.get("/{flag_id}", response_model=IdentityFlagEvidenceOut, responses=documented(IDENTITY_FLAG_EXAMPLE))
@@ -81,6 +104,14 @@ def decide(
     eligibility. A flag is decided once (409 when someone decided it first)."""
     command = DecideIdentityMatch(command_id(principal, key), flag_id, principal.user_id, body.same_person, body.reason)
     return dict(decide_identity_match(services_of(request), command))
+
+
+def _listed(pair: FlaggedPair) -> dict[str, Any]:
+    """The flag without its decision's reason: the list needs no personal-data scope, and its read is not audited."""
+    listed = _pair(pair)
+    if listed["decision"] is not None:
+        listed["decision"] = {k: v for k, v in listed["decision"].items() if k != "reason"}
+    return listed
 
 
 def _pair(pair: FlaggedPair) -> dict[str, Any]:

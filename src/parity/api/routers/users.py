@@ -8,12 +8,27 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from parity.accounts.roles import Principal, Scope
 from parity.api.http import IdempotencyKey, command_id, documented
+from parity.api.problems import ProblemError
 from parity.api.schemas import CreatedUserOut, DoneOut, TokenIn, TokenOut, UserIn, UserOut
 from parity.api.security import require, services_of
+from parity.domain.messages import Message
 from parity.services.accounts import create_user, disable_user, issue_token, list_tokens, list_users, revoke_token
 
 router = APIRouter(tags=["users"])
 Admin = Annotated[Principal, Depends(require(Scope.USERS_ADMIN))]
+
+
+def signed_in(principal: Annotated[Principal, Depends(require())]) -> Principal:
+    """The principal of a signed-in session; a token is refused (403), before its request body is even read."""
+    if principal.via != "session":
+        raise ProblemError(
+            "forbidden",
+            Message("an API token cannot issue tokens: sign in (POST /api/v1/session) and ask with that session"),
+        )
+    return principal
+
+
+SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
 def _example(model: type[Any]) -> Any:
@@ -65,11 +80,13 @@ def tokens(request: Request, _: Admin, user_id: Annotated[str | None, Query(max_
 def new_token(
     body: TokenIn,
     request: Request,
-    principal: Annotated[Principal, Depends(require())],
+    principal: SignedIn,
     key: IdempotencyKey = None,
 ) -> TokenOut:
     """Issue an API token for your own machine client, narrowed to `scopes` (never beyond your own; shown once).
-    Nobody issues a token for someone else: whatever it does is recorded as its owner's."""
+    Nobody issues a token for someone else: whatever it does is recorded as its owner's. Only a signed-in session
+    may ask (403 `forbidden` for a token): a token that could issue tokens would outlive its own expiry and
+    revocation through a longer-lived child."""
     scopes = [s.value for s in body.scopes] if body.scopes is not None else None
     issued = issue_token(
         services_of(request),
