@@ -138,7 +138,7 @@ def _application(uow: UnitOfWork, held: HeldRecord) -> dict[str, Any]:
             "status": case.status.value,
             "version": case.version,
             "other_member_ids": [m.id for m in case.members if m.id != member.id],
-            "actions": [_action(a) for a in case.actions],
+            "actions": [_action(a, about=member.id) for a in case.actions],
         },
     }
 
@@ -155,7 +155,13 @@ def _identity(identity: IdentityClaim) -> dict[str, Any]:
     }
 
 
-def _action(action: Action) -> dict[str, Any]:
+def _action(action: Action, about: str | None = None) -> dict[str, Any]:
+    """One action of the subject's case. On a family's case (`about`: the subject's member id) what the action says
+    of another member is theirs, not the subject's: the document they showed, the reason or evidence typed about
+    them. The subject sees that the action happened and its coded fields."""
+    payload = dict(action.payload)
+    if about is not None:
+        payload = _only_about(payload, about)
     return {
         "kind": action.kind,
         "at": action.at.isoformat(),
@@ -163,8 +169,23 @@ def _action(action: Action) -> dict[str, Any]:
         "command_id": action.command_id,
         "scheme_id": action.scheme.id,
         "scheme_version": action.scheme.version,
-        "payload": _jsonable(action.payload),
+        "payload": _jsonable(payload),
     }
+
+
+OTHER_MEMBER = "(about another member of the family: not part of this export)"
+TEXT_ABOUT_A_MEMBER = ("reason", "evidence")  # typed by an officer about the member the action names
+
+
+def _only_about(payload: dict[str, Any], member_id: str) -> dict[str, Any]:
+    shown = payload.get("documents_presented")
+    if isinstance(shown, list):
+        payload["documents_presented"] = [
+            d for d in shown if isinstance(d, Mapping) and d.get("member_id") == member_id
+        ]
+    if payload.get("member_id") not in {None, member_id}:
+        payload.update({field: OTHER_MEMBER for field in TEXT_ABOUT_A_MEMBER if field in payload})
+    return payload
 
 
 def _flag(flag: IdentityFlag) -> dict[str, Any]:

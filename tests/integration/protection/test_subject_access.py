@@ -6,14 +6,20 @@ import json
 from datetime import date
 
 import pytest
-from tests.builders import act
+from tests.builders import act, invite_outside_a_round, played
 from tests.personal_data_support import YONAS, apply_as_family, arrive_people
 
+from parity.domain.decisions import CaseType
 from parity.domain.errors import InvalidCommand
 from parity.identity.live import SplinkIdentityResolver
+from parity.services.cases import act_on_admission_case
 from parity.services.context import Services
 from parity.services.ports import NotFound
-from parity.services.subject_access import SubjectLookup, subject_access_export
+from parity.services.subject_access import OTHER_MEMBER, SubjectLookup, subject_access_export
+
+
+def admission_act(services: Services, case_id: str, kind: str, payload: dict[str, object]) -> None:
+    act_on_admission_case(services, played(CaseType.ADMISSION, f"{case_id}:{kind}", case_id, kind, payload))
 
 
 def test_an_export_by_record_id_holds_the_identity_the_arrival_and_the_whole_case_history(services: Services) -> None:
@@ -67,6 +73,33 @@ def test_a_document_number_finds_the_arrival_and_the_application_of_the_same_per
     assert application["admission_case"]["other_member_ids"] == [farid]  # a family member's data is theirs
     assert "Farid" not in json.dumps(export)
     assert [a["kind"] for a in application["admission_case"]["actions"]] == ["submit_expression_of_interest"]
+
+
+def test_a_family_members_export_holds_what_was_recorded_about_them_and_not_about_the_others(
+    services: Services,
+) -> None:
+    family_case, [amina, farid] = apply_as_family(services, "FAM-1", document_number="ER0451277")
+    shown = [{"member_id": amina, "document_number": "ER0451277"}, {"member_id": farid, "document_number": "AF7654321"}]
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("confirm_location", {"country": "FR", "confirmed_member_ids": [amina]}),
+        ("find_eligible", {}),
+    ]
+    for kind, payload in steps:
+        admission_act(services, family_case, kind, payload)
+    invite_outside_a_round(services, family_case)
+    admission_act(services, family_case, "enrol_biometrics", {"documents_presented": shown})
+    about_farid = {"member_id": farid, "exclusion": "prior_irregular_entry", "evidence": "Farid crossed in 2024"}
+    admission_act(services, family_case, "record_exclusion", about_farid)
+
+    def payloads(document: str) -> dict[str, dict[str, object]]:
+        [record] = subject_access_export(services, SubjectLookup(document_number=document))["records"]
+        return {a["kind"]: a["payload"] for a in record["admission_case"]["actions"]}
+
+    amina_sees, farid_sees = payloads("ER0451277"), payloads("AF7654321")
+    assert amina_sees["enrol_biometrics"] == {"documents_presented": [shown[0]]}
+    assert farid_sees["enrol_biometrics"] == {"documents_presented": [shown[1]]}
+    assert amina_sees["record_exclusion"] == {**about_farid, "evidence": OTHER_MEMBER}  # that it happened, coded
+    assert farid_sees["record_exclusion"] == about_farid
 
 
 def test_a_family_name_with_a_date_of_birth_finds_the_person_and_nothing_else(services: Services) -> None:
