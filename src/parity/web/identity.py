@@ -30,9 +30,10 @@ from parity.services.identity import (
     identity_flag_evidence,
     pending_identity_flags,
 )
+from parity.web.casework import may_see
 from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import translations
-from parity.web.pages import PageRoute, formats, language, render, service_zone
+from parity.web.pages import PageRoute, error_page, formats, language, render, service_zone
 
 if TYPE_CHECKING:
     from parity.identity.model import IdentityModel
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
 FLAGS_SHOWN = 50
 REASON_LENGTH = 2000
 DECISIONS = {"same_person": True, "not_same_person": False}
-READ = [Depends(require(Scope.RETURNS_READ, Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ))]
+# What opening a flag page needs; a refused decision draws it again only for a principal who holds it too.
+PAGE_NEEDS = (Scope.RETURNS_READ, Scope.ADMISSIONS_READ, Scope.PERSONAL_DATA_READ)
+READ = [Depends(require(*PAGE_NEEDS))]
 Deciding = Annotated[Principal, Depends(require(Scope.RETURNS_ACT, Scope.ADMISSIONS_ACT, Scope.PERSONAL_DATA_READ))]
 
 
@@ -88,6 +91,8 @@ def create_identity_router(services: Services) -> APIRouter:
                 reason = formats(request, service_zone(services)).message(refused.message)
                 errors.add("decision", _("The decision was refused: %(reason)s") % {"reason": reason})
         if errors:
+            if not may_see(request, PAGE_NEEDS):
+                return error_page(request, 409)
             return _flag_page(services, request, flag_id, errors, typed, status_code=409)
         return RedirectResponse(request.url_for("identity_flags").path + "?decided=1", status_code=303)
 

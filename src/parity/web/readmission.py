@@ -22,13 +22,15 @@ from parity.services.case_views import MAX_PAGE, list_readmission_requests, read
 from parity.services.cases import CaseCommand, act_on_return_case
 from parity.services.context import Services, StaleVersion
 from parity.services.ports import CaseSummary, NotFound
-from parity.web.casework import stale
+from parity.web.casework import may_see, stale
 from parity.web.forms import FormErrors, form_command_id
 from parity.web.i18n import translations
-from parity.web.pages import PageRoute, formats, language, render
+from parity.web.pages import PageRoute, error_page, formats, language, render
 from parity.web.return_cases import PAGE_SIZE, formats_by_scheme
 
-READ = [Depends(require(Scope.READMISSION_READ))]
+# What opening a request page needs; a refused answer draws it again only for a principal who holds it too.
+PAGE_NEEDS = (Scope.READMISSION_READ,)
+READ = [Depends(require(*PAGE_NEEDS))]
 Answering = Annotated[Principal, Depends(require(Scope.READMISSION_ANSWER))]
 
 
@@ -91,6 +93,8 @@ def create_readmission_router(services: Services) -> APIRouter:
                 reason = formats(request, zone).message(refused.message, CaseType.RETURN.value)
                 errors.add("answer", _("The answer was refused: %(reason)s") % {"reason": reason})
         if errors:
+            if not may_see(request, PAGE_NEEDS):
+                return error_page(request, 409)
             return _page(services, request, case_id, errors, typed, status_code=409)
         return RedirectResponse(request.url_for("readmission_requests").path + "?answered=1", status_code=303)
 

@@ -144,3 +144,20 @@ def test_a_refused_selection_proposal_from_a_token_that_may_only_propose_shows_n
     assert response.status_code == 409
     assert "Nothing was proposed" not in response.text
     assert "selection_proposals:read" not in reads_since(services, before)
+
+
+def test_a_refused_answer_from_a_token_that_may_only_answer_shows_no_personal_data(
+    app: FastAPI, seeded: tuple[Services, Seeded], accounts: dict[Role, Account]
+) -> None:
+    services, ids = seeded
+    case_id = ids.claimed_human_rights  # its request awaits France's answer
+    person = return_case_file(services, case_id).person.identity
+    url = f"/readmission-requests/{case_id}/answer"
+    narrowed = bearer(services, accounts[Role.FR_LIAISON], "readmission:answer")
+    reader = bearer(services, accounts[Role.FR_LIAISON], "readmission:answer", "readmission:read")
+    refused = https_client(app).post(url, headers=narrowed, data={"answer": "refuse"})  # a refusal needs a reason
+    assert refused.status_code == 409
+    assert person.family_name not in refused.text
+    redrawn = https_client(app).post(url, headers=reader, data={"answer": "refuse"})
+    assert redrawn.status_code == 409
+    assert person.family_name in redrawn.text
