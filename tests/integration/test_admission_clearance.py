@@ -3,8 +3,10 @@ arrival (rule 16), and revoking the clearance gives its places back to the ledge
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from tests.builders import family_with_clearance, played
+from tests.builders import family_with_clearance, invite_outside_a_round, played, waiting_family
 
 from parity.domain.admissions import AdmissionStatus
 from parity.domain.decisions import CaseType
@@ -30,3 +32,23 @@ def test_a_late_exclusion_bars_arrival_and_revoking_the_clearance_frees_its_plac
     with services.uow() as uow:
         assert uow.admissions.get(case_id).status is AdmissionStatus.REFUSED
     assert weekly_ledger(services, "uk-fr-2025").committed == committed - 2
+
+
+def test_an_entry_clearance_is_recorded_with_the_schemes_conditions_whatever_was_sent(services: Services) -> None:
+    # Rule 19: no work, no recourse to public funds (uk-fr-2025 [admissions] grant_conditions).
+    case_id = waiting_family(services, "FAM-COND", date(1990, 1, 1))
+    invite_outside_a_round(services, case_id)
+    with services.uow() as uow:
+        [member] = [m.id for m in uow.admissions.get(case_id).members]
+    _act(
+        services,
+        case_id,
+        "enrol_biometrics",
+        {"documents_presented": [{"member_id": member, "document_number": "P-FAM-COND-0"}]},
+    )
+    _act(services, case_id, "clear_security", {})
+    _act(services, case_id, "issue_entry_clearance", {"conditions": ["may_work"]})
+    with services.uow() as uow:
+        granted = uow.admissions.get(case_id).last("issue_entry_clearance")
+    assert granted is not None
+    assert granted.payload == {"conditions": ["no_work", "no_recourse_to_public_funds"]}

@@ -67,7 +67,13 @@ ADMISSION_TRANSITIONS: TransitionTable[AdmissionStatus] = TransitionTable(
             "enrol_biometrics", frozenset({A.INVITED}), A.BIOMETRICS_ENROLLED, fields=frozenset({"documents_presented"})
         ),
         Transition("clear_security", frozenset({A.BIOMETRICS_ENROLLED}), A.SECURITY_CLEARED),
-        Transition("issue_entry_clearance", frozenset({A.SECURITY_CLEARED}), A.CLEARANCE_ISSUED, Taker.TWO_OFFICERS),
+        Transition(
+            "issue_entry_clearance",
+            frozenset({A.SECURITY_CLEARED}),
+            A.CLEARANCE_ISSUED,
+            Taker.TWO_OFFICERS,
+            fields=frozenset({"conditions"}),
+        ),
         # Refusing a family whose clearance is issued revokes it (an exclusion found late, rule 16): its places go
         # back to the ledger.
         Transition("refuse", OPEN, A.REFUSED, Taker.TWO_OFFICERS, fields=frozenset({"member_id", "reason"})),

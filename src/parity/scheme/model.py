@@ -169,6 +169,13 @@ class AdmissionExclusion(StrEnum):
     PRIOR_IRREGULAR_ENTRY = "prior_irregular_entry"
 
 
+class GrantCondition(StrEnum):
+    """A condition attached to the leave an entry clearance grants (rule 19)."""
+
+    NO_WORK = "no_work"
+    NO_RECOURSE_TO_PUBLIC_FUNDS = "no_recourse_to_public_funds"
+
+
 class PriorityFactor(StrEnum):
     HIGH_GRANT_RATE_NATIONALITY = "high_grant_rate_nationality"
     PRIOR_RESIDENCE_OR_VISIT = "prior_residence_or_visit"
@@ -209,6 +216,9 @@ class Admissions(Strict):
         default=None, description="Time each adult has to confirm their location after the prompt; absent: none."
     )
     entry_clearance_validity: Duration
+    grant_conditions: tuple[GrantCondition, ...] = Field(
+        default=(), description="Conditions every entry clearance is issued with (rule 19); recorded on each grant."
+    )
     family_decided_together: bool
     same_window_required: bool
     eligibility: AdmissionEligibility

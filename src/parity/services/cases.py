@@ -201,8 +201,15 @@ def apply_admission_action(services: Services, uow: UnitOfWork, command: CaseCom
     scheme = services.scheme(uow.admissions.scheme_of(command.case_id))
     case = uow.admissions.get(command.case_id)
     _check_version(case.version, command)
-    record_admission_action(uow, scheme, case, _action(services, scheme, command))
+    record_admission_action(uow, scheme, case, _action(services, scheme, command, _grant_conditions(scheme, command)))
     return {"case_id": case.id, "status": case.status.value, "version": case.version}
+
+
+def _grant_conditions(scheme: Scheme, command: CaseCommand) -> dict[str, Any]:
+    """An entry clearance is recorded with the conditions the scheme grants it on (rule 19), whatever was sent."""
+    if command.action != "issue_entry_clearance":
+        return {}
+    return {"conditions": [condition.value for condition in scheme.admissions.grant_conditions]}
 
 
 def record_admission_action(uow: UnitOfWork, scheme: Scheme, case: AdmissionCase, action: Action) -> None:

@@ -373,11 +373,21 @@ class Labels:
             ("record_legal_event", "kind"): self.legal_block,
             ("record_exclusion", "exclusion"): self.exclusion,
             ("record_priority_factor", "factor"): self.priority_factor,
+            ("issue_entry_clearance", "conditions"): self.grant_condition,
         }.get((action, field))
+        if named and isinstance(value, list):
+            return [named(code) if isinstance(code, str) else code for code in value]
         if (action, field) == ("enrol_biometrics", "documents_presented") and isinstance(value, list):
             # Accepted only when each matched stage 1 (rule 18), so the count says all; the numbers stay off the page.
             return self.gettext("%(count)s, each the one given at stage 1") % {"count": len(value)}
         return named(value) if named and isinstance(value, str) else value
+
+    def grant_condition(self, code: str) -> str:
+        _ = self.gettext
+        return {
+            "no_work": _("No work"),
+            "no_recourse_to_public_funds": _("No recourse to public funds"),
+        }.get(code, code)
 
     def field(self, code: str) -> str:
         _ = self.gettext
@@ -390,6 +400,7 @@ class Labels:
             "evidence": _("Evidence"),
             "reason": _("Reason"),
             "reasons": _("Reasons"),
+            "conditions": _("Conditions"),
             "boat_ref": _("Boat"),
             "country": _("Country"),
             "confirmed_member_ids": _("Adults who confirmed their location"),

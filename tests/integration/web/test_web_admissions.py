@@ -133,6 +133,7 @@ def test_an_invited_family_is_assessed_and_its_entry_clearance_proposed_for_a_se
     granted = supervisor.post(decision.group(1), data={"csrf_token": hidden(page, "csrf_token"), "case_id": case_id})
     assert granted.status_code == 200
     assert "Entry clearance issued" in granted.text
+    assert "Conditions: No work, No recourse to public funds" in granted.text  # rule 19
 
 
 def test_an_eligible_family_is_never_offered_a_direct_invitation(

@@ -11,7 +11,7 @@ CODED = {
     "boat_ref", "reasons", "reasons_message", "returns_ahead_of_admissions_by", "departs_at", "flight_ref",
     "transport_cost_gbp", "kind", "state", "decided_on", "until", "previous_case_id", "flag_id", "model_version",
     "record_id", "candidate_record_id", "same_person", "match_weight", "country", "confirmed_member_ids",
-    "proposal_id", "member_id", "exclusion", "factor",
+    "proposal_id", "member_id", "exclusion", "factor", "conditions",
 }  # fmt: skip
 
 
