@@ -94,7 +94,7 @@ def _age_bars(scheme: Scheme, clock: ClockRules, arrival: BoatArrival, person: A
         yield Message("age disputed: not eligible until an age assessment is recorded (rule 3)")
     elif status is AgeStatus.ADULT and rules.age_disputed is AgeDisputePolicy.BLOCK:
         day = clock.local_date(arrival.arrived_at)
-        if _child_by_date_of_birth(scheme, person, day) is not None:
+        if _child_by_date_of_birth(scheme, person, day):
             # Neither the date of birth nor the age it gives: a reason is kept in clear in the case's history and
             # the command's result, which retention does not clear; the date of birth stays in the (encrypted)
             # identity, where an officer reads it.
@@ -115,13 +115,10 @@ def _age_bars(scheme: Scheme, clock: ClockRules, arrival: BoatArrival, person: A
             )
 
 
-def _child_by_date_of_birth(scheme: Scheme, person: ArrivingPerson, day: date) -> tuple[date, int] | None:
-    """The recorded date of birth and the age it gives on `day` (local), when that is under the adult age."""
+def _child_by_date_of_birth(scheme: Scheme, person: ArrivingPerson, day: date) -> bool:
+    """Whether the recorded date of birth makes the person under the adult age on `day` (local)."""
     born = person.identity.date_of_birth
-    if born is None:
-        return None
-    age = age_on(born, day)
-    return (born, age) if age < scheme.returns.eligibility.adult_age else None
+    return born is not None and age_on(born, day) < scheme.returns.eligibility.adult_age
 
 
 def _has_adult_in_family(scheme: Scheme, clock: ClockRules, arrival: BoatArrival, person: ArrivingPerson) -> bool:
@@ -130,7 +127,7 @@ def _has_adult_in_family(scheme: Scheme, clock: ClockRules, arrival: BoatArrival
         return False
     day = clock.local_date(arrival.arrived_at)
     return any(
-        m.age_status is AgeStatus.ADULT and _child_by_date_of_birth(scheme, m, day) is None
+        m.age_status is AgeStatus.ADULT and not _child_by_date_of_birth(scheme, m, day)
         for m in arrival.family_members(person.family_group)
     )
 
