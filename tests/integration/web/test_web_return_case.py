@@ -167,9 +167,14 @@ def test_a_claim_made_on_arrival_is_on_the_case_and_holds_the_transfer_until_dec
 
 def propose_and_approve_flight(caseworker: TestClient, supervisor: TestClient, case_id: str) -> httpx.Response:
     """A caseworker proposes a flight (rule: two officers) and a supervisor approves it: the approval's response."""
+
+    def open_proposals() -> set[str]:
+        return set(re.findall(r"/return-proposals/([^/]+)/approve", supervisor.get(f"/return-cases/{case_id}").text))
+
+    before = open_proposals()
     assert take(caseworker, case_id, "schedule_transfer", flight_ref="PLF-1", departs_at="2025-09-19 09:30")[0] == 200
+    [proposal] = open_proposals() - before  # the one just made: an earlier one refused may still be open
     page = supervisor.get(f"/return-cases/{case_id}").text
-    proposal = re.findall(r"/return-proposals/([^/]+)/approve", page)[-1]
     form = {"csrf_token": hidden(page, "csrf_token"), "case_id": case_id}
     return supervisor.post(f"/return-proposals/{proposal}/approve", data=form)
 
