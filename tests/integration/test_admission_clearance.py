@@ -6,29 +6,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.builders import family_with_clearance, invite_outside_a_round, played, waiting_family
+from tests.builders import admission_act, family_with_clearance, invite_outside_a_round, waiting_family
 
 from parity.domain.admissions import AdmissionStatus
-from parity.domain.decisions import CaseType
 from parity.domain.errors import NotEligible
-from parity.services.cases import act_on_admission_case
 from parity.services.context import Services
 from parity.services.reports import weekly_ledger
-
-
-def _act(services: Services, case_id: str, kind: str, payload: dict[str, object]) -> None:
-    act_on_admission_case(services, played(CaseType.ADMISSION, f"{case_id}:{kind}", case_id, kind, payload))
 
 
 def test_a_late_exclusion_bars_arrival_and_revoking_the_clearance_frees_its_places(services: Services) -> None:
     case_id, members = family_with_clearance(services, "FAM-LATE")
     committed = weekly_ledger(services, "uk-fr-2025").committed
     late = {"member_id": members[1], "exclusion": "prior_irregular_entry", "evidence": "biometric match, 2024"}
-    _act(services, case_id, "record_exclusion", late)
+    admission_act(services, case_id, "record_exclusion", late)
     with pytest.raises(NotEligible, match="prior_irregular_entry"):
-        _act(services, case_id, "record_arrival", {})
+        admission_act(services, case_id, "record_arrival", {})
     assert weekly_ledger(services, "uk-fr-2025").admitted == 0
-    _act(services, case_id, "refuse", {"member_id": members[1], "reason": "prior irregular entry"})
+    admission_act(services, case_id, "refuse", {"member_id": members[1], "reason": "prior irregular entry"})
     with services.uow() as uow:
         assert uow.admissions.get(case_id).status is AdmissionStatus.REFUSED
     assert weekly_ledger(services, "uk-fr-2025").committed == committed - 2
@@ -40,14 +34,14 @@ def test_an_entry_clearance_is_recorded_with_the_schemes_conditions_whatever_was
     invite_outside_a_round(services, case_id)
     with services.uow() as uow:
         [member] = [m.id for m in uow.admissions.get(case_id).members]
-    _act(
+    admission_act(
         services,
         case_id,
         "enrol_biometrics",
         {"documents_presented": [{"member_id": member, "document_number": "P-FAM-COND-0"}]},
     )
-    _act(services, case_id, "clear_security", {})
-    _act(services, case_id, "issue_entry_clearance", {"conditions": ["may_work"]})
+    admission_act(services, case_id, "clear_security", {})
+    admission_act(services, case_id, "issue_entry_clearance", {"conditions": ["may_work"]})
     with services.uow() as uow:
         granted = uow.admissions.get(case_id).last("issue_entry_clearance")
     assert granted is not None

@@ -6,20 +6,14 @@ import json
 from datetime import date
 
 import pytest
-from tests.builders import act, invite_outside_a_round, played
+from tests.builders import act, admission_act, invite_outside_a_round
 from tests.personal_data_support import YONAS, apply_as_family, arrive_people
 
-from parity.domain.decisions import CaseType
 from parity.domain.errors import InvalidCommand
 from parity.identity.live import SplinkIdentityResolver
-from parity.services.cases import act_on_admission_case
 from parity.services.context import Services
 from parity.services.ports import NotFound
 from parity.services.subject_access import OTHER_MEMBER, SubjectLookup, subject_access_export
-
-
-def admission_act(services: Services, case_id: str, kind: str, payload: dict[str, object]) -> None:
-    act_on_admission_case(services, played(CaseType.ADMISSION, f"{case_id}:{kind}", case_id, kind, payload))
 
 
 def test_an_export_by_record_id_holds_the_identity_the_arrival_and_the_whole_case_history(services: Services) -> None:
